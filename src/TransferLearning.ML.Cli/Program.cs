@@ -1,0 +1,10 @@
+using System.CommandLine;
+using TransferLearning.ML.Cli.Commands;
+
+var root = new RootCommand("tlml: transfer learning for ML.NET, trained with TorchSharp.")
+{
+    DemoCommand.Create(),
+    TrainCommand.Create(),
+    PredictCommand.Create(),
+};
+return root.Parse(args).Invoke();

@@ -1,0 +1,42 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace TransferLearning.ML.Torch.Training;
+
+/// <summary>
+/// What a method contributes to the shared <see cref="TrainingLoop"/>: its model, its trainable
+/// parameters, and one forward pass + loss on a mini-batch of training rows. The step owns its
+/// data (already on the device) and receives row indices, so methods that need more than one
+/// batch per step (a target batch, a pair) draw it themselves.
+/// </summary>
+public interface ITrainingStep
+{
+    /// <summary>Everything whose state training changes: switched to train/eval mode, snapshotted for early stopping.</summary>
+    nn.Module Model { get; }
+
+    /// <summary>The parameters to optimise, grouped by learning-rate multiplier. Frozen parameters are left out.</summary>
+    IReadOnlyList<ParameterGroup> ParameterGroups { get; }
+
+    /// <summary>
+    /// Forward pass and loss on the training rows <paramref name="rows"/> (int64 indices on the
+    /// device). Runs inside the loop's dispose scope: every tensor it creates is freed after the step.
+    /// </summary>
+    StepLoss Loss(Tensor rows);
+
+    /// <summary>Loss and accuracy on the held-out rows <paramref name="rows"/>; called in eval mode under no_grad.</summary>
+    Evaluation Evaluate(Tensor rows);
+}
+
+/// <summary>Parameters trained at <paramref name="LearningRateMultiplier"/> times the base learning rate.</summary>
+public sealed record ParameterGroup(IReadOnlyList<Parameter> Parameters, double LearningRateMultiplier = 1.0);
+
+/// <summary>The loss of one step: the total to minimise and, for reporting, its named parts.</summary>
+public sealed record StepLoss(Tensor Total, IReadOnlyList<(string Name, Tensor Value)> Parts)
+{
+    /// <summary>A loss with no named parts.</summary>
+    public StepLoss(Tensor total) : this(total, []) { }
+}
+
+/// <summary>Validation metrics: mean loss and, where the method has one, accuracy.</summary>
+public readonly record struct Evaluation(double Loss, double? Accuracy);

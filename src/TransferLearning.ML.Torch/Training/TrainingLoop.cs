@@ -1,0 +1,223 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TransferLearning.ML.Torch.Training;
+
+/// <summary>
+/// The one training loop: seeded shuffles, mini-batches, the optimizer and its schedule, a
+/// validation split with early stopping, a dispose scope per step, cancellation and progress.
+/// Methods plug in through <see cref="ITrainingStep"/>.
+/// </summary>
+public static class TrainingLoop
+{
+    /// <summary>
+    /// Trains <paramref name="step"/>'s model on rows 0..<paramref name="rowCount"/>-1. The caller
+    /// seeds torch (torch.manual_seed) before building the model; the loop reseeds before the first
+    /// step so that dropout is reproducible too.
+    /// </summary>
+    /// <param name="step">The method's model, parameters and loss.</param>
+    /// <param name="rowCount">Number of training rows the step can index.</param>
+    /// <param name="options">Loop settings.</param>
+    /// <param name="device">The device the step's data and model live on.</param>
+    /// <param name="progress">Receives the progress reports; default <see cref="TrainingOptions.Progress"/>.</param>
+    /// <returns>The per-epoch history; the model holds the selected epoch's weights, in eval mode.</returns>
+    /// <exception cref="InvalidOperationException">The loss became NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException">The options' cancellation token fired.</exception>
+    public static TrainingReport Run(ITrainingStep step, int rowCount, TrainingOptions options, Device device,
+        IProgress<TrainingProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (rowCount < 1) throw new ArgumentException("There are no training rows.", nameof(rowCount));
+        progress ??= options.Progress;
+
+        var random = new Random(options.Seed);
+        var (trainRows, validationRows) = Split(rowCount, options.ValidationFraction, random);
+        if (trainRows.Length == 0)
+            throw new ArgumentException(
+                $"ValidationFraction {options.ValidationFraction} leaves no training rows out of {rowCount}.", nameof(options));
+        torch.manual_seed(options.Seed);
+
+        int stepsPerEpoch = (trainRows.Length + options.BatchSize - 1) / options.BatchSize;
+        long totalSteps = (long)stepsPerEpoch * options.Epochs;
+        var groups = step.ParameterGroups.Where(g => g.Parameters.Count > 0).ToArray();
+        using var optimizer = CreateOptimizer(groups, options);
+        var controllers = optimizer.ParamGroups.ToArray();
+
+        using var validation = validationRows.Length > 0 ? torch.tensor(validationRows, device: device) : null;
+        var history = new List<TrainingProgress>();
+        Dictionary<string, Tensor>? best = null;
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = options.Epochs, epochsWithoutGain = 0;
+        bool stoppedEarly = false;
+        try
+        {
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                step.Model.train();
+                Shuffle(trainRows, random);
+                using var order = torch.tensor(trainRows, device: device);
+                double lossSum = 0, learningRate = options.LearningRate;
+                var partSums = new Dictionary<string, double>();
+                for (int s = 0; s < stepsPerEpoch; s++)
+                {
+                    options.CancellationToken.ThrowIfCancellationRequested();
+                    double p = (double)((long)(epoch - 1) * stepsPerEpoch + s) / totalSteps;
+                    learningRate = options.LearningRate * LearningRateSchedules.Factor(options.LearningRateSchedule, p);
+                    for (int g = 0; g < controllers.Length; g++)
+                        controllers[g].LearningRate = learningRate * groups[g].LearningRateMultiplier;
+
+                    using (var scope = torch.NewDisposeScope())
+                    {
+                        int start = s * options.BatchSize;
+                        var rows = order.narrow(0, start, Math.Min(options.BatchSize, trainRows.Length - start));
+                        optimizer.zero_grad();
+                        var loss = step.Loss(rows);
+                        loss.Total.backward();
+                        optimizer.step();
+                        double value = loss.Total.item<float>();
+                        if (!double.IsFinite(value))
+                            throw new InvalidOperationException(
+                                $"Training diverged at epoch {epoch}, step {s + 1}: the loss is {value}. Lower LearningRate " +
+                                $"(now {options.LearningRate}) or check the features' scale.");
+                        lossSum += value;
+                        foreach (var (name, part) in loss.Parts)
+                            partSums[name] = partSums.GetValueOrDefault(name) + part.item<float>();
+                    }
+                    bool last = s == stepsPerEpoch - 1;
+                    if (!last) progress?.Report(Progress(epoch, s + 1, lossSum, partSums, learningRate, false, null));
+                    else
+                    {
+                        Evaluation? evaluation = validation is null ? null : Validate(step, validation);
+                        var report = Progress(epoch, s + 1, lossSum, partSums, learningRate, true, evaluation);
+                        history.Add(report);
+                        progress?.Report(report);
+                        if (evaluation is Evaluation e)
+                        {
+                            if (e.Loss < bestLoss)
+                            {
+                                bestLoss = e.Loss;
+                                bestEpoch = epoch;
+                                epochsWithoutGain = 0;
+                                Replace(ref best, Snapshot(step.Model));
+                            }
+                            else if (options.EarlyStoppingPatience > 0 && ++epochsWithoutGain >= options.EarlyStoppingPatience)
+                            {
+                                stoppedEarly = epoch < options.Epochs;
+                            }
+                        }
+                    }
+                }
+                if (stoppedEarly) break;
+            }
+            if (best is not null)
+            {
+                using var scope = torch.NewDisposeScope();
+                step.Model.load_state_dict(best);
+            }
+        }
+        finally
+        {
+            Replace(ref best, null);
+            step.Model.eval();
+        }
+
+        return new TrainingReport
+        {
+            Epochs = history,
+            SelectedEpoch = validation is null ? history.Count : bestEpoch,
+            StoppedEarly = stoppedEarly,
+            TrainingRows = trainRows.Length,
+            ValidationRows = validationRows.Length,
+        };
+
+        TrainingProgress Progress(int epoch, int stepNumber, double lossSum, Dictionary<string, double> parts, double lr,
+            bool completed, Evaluation? evaluation) => new()
+            {
+                Epoch = epoch,
+                Epochs = options.Epochs,
+                Step = stepNumber,
+                StepsPerEpoch = stepsPerEpoch,
+                Loss = lossSum / stepNumber,
+                LossParts = parts.ToDictionary(kv => kv.Key, kv => kv.Value / stepNumber),
+                LearningRate = lr,
+                EpochCompleted = completed,
+                ValidationLoss = evaluation?.Loss,
+                ValidationAccuracy = evaluation?.Accuracy,
+            };
+    }
+
+    /// <summary>Holds out <paramref name="fraction"/> of the rows at random.</summary>
+    private static (long[] Train, long[] Validation) Split(int rowCount, double fraction, Random random)
+    {
+        var all = new long[rowCount];
+        for (int i = 0; i < rowCount; i++) all[i] = i;
+        int held = (int)Math.Round(rowCount * fraction);
+        if (held == 0) return (all, []);
+        Shuffle(all, random);
+        var validation = all[..held];
+        var train = all[held..];
+        Array.Sort(validation);
+        Array.Sort(train);
+        return (train, validation);
+    }
+
+    /// <summary>Fisher-Yates with the run's own generator (independent of torch's global one).</summary>
+    private static void Shuffle(long[] rows, Random random)
+    {
+        for (int i = rows.Length - 1; i > 0; i--)
+        {
+            int j = random.Next(i + 1);
+            (rows[i], rows[j]) = (rows[j], rows[i]);
+        }
+    }
+
+    private static Evaluation Validate(ITrainingStep step, Tensor rows)
+    {
+        step.Model.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            using var scope = torch.NewDisposeScope();
+            return step.Evaluate(rows);
+        }
+        finally
+        {
+            step.Model.train();
+        }
+    }
+
+    private static optim.Optimizer CreateOptimizer(ParameterGroup[] groups, TrainingOptions options)
+    {
+        if (groups.Length == 0)
+            throw new InvalidOperationException("Nothing to train: every parameter is frozen.");
+        return options.Optimizer switch
+        {
+            OptimizerKind.Adam => optim.Adam(
+                groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters, options.LearningRate * g.LearningRateMultiplier,
+                    weight_decay: options.WeightDecay)),
+                options.LearningRate, weight_decay: options.WeightDecay),
+            OptimizerKind.Sgd => optim.SGD(
+                groups.Select(g => new TorchSharp.Modules.SGD.ParamGroup(g.Parameters, options.LearningRate * g.LearningRateMultiplier,
+                    momentum: options.Momentum, weight_decay: options.WeightDecay)),
+                options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimizer."),
+        };
+    }
+
+    /// <summary>A copy of the model's state that survives the steps' dispose scopes.</summary>
+    private static Dictionary<string, Tensor> Snapshot(nn.Module model)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+    }
+
+    private static void Replace(ref Dictionary<string, Tensor>? state, Dictionary<string, Tensor>? next)
+    {
+        if (state is not null)
+            foreach (var tensor in state.Values) tensor.Dispose();
+        state = next;
+    }
+}

@@ -1,0 +1,99 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using TransferLearning.ML.Data;
+using TransferLearning.ML.Training;
+using TransferLearning.ML.Torch.Modules;
+using TransferLearning.ML.Torch.Networks;
+using TransferLearning.ML.Torch.Training;
+using static TorchSharp.torch;
+
+namespace TransferLearning.ML.Classification;
+
+/// <summary>Labelled training rows read and checked for a classifier method.</summary>
+internal sealed record ClassifierData(LabeledRows Rows, int Classes, KeyValues? ClassNames);
+
+/// <summary>
+/// The steps every classifier method shares: check the schema, read the rows, train a network with
+/// the shared loop (logging to mlContext.Log) and wrap it in a <see cref="NetworkClassifierTransformer"/>.
+/// A method supplies only its network and, if it has one, its own training step.
+/// </summary>
+internal static class ClassifierTrainer
+{
+    /// <summary>Checks the feature and label columns and reads every row.</summary>
+    public static ClassifierData Read(IDataView input, ClassifierOptions options, int? expectedLength = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var features = ColumnChecks.FloatVector(input.Schema, options.FeatureColumnName, "Feature", expectedLength);
+        var label = ColumnChecks.KeyLabel(input.Schema, options.LabelColumnName);
+        int classes = (int)((Microsoft.ML.Data.KeyDataViewType)label.Type).Count;
+        var rows = LabeledRows.Read(input, features, label);
+        for (int i = 0; i < rows.Count; i++)
+            if (rows.Labels[i] >= classes)
+                throw new InvalidDataException($"Label column '{label.Name}' has key {rows.Labels[i] + 1} at row {i}, beyond its {classes} classes.");
+        return new ClassifierData(rows, classes, KeyValues.FromColumn(label));
+    }
+
+    /// <summary>A fresh network, its weights drawn from <paramref name="seed"/>.</summary>
+    public static Network CreateNetwork(NetworkSpec spec, int featureLength, int classes, int seed, string option)
+    {
+        try
+        {
+            torch.manual_seed(seed);
+            return new Network(spec, featureLength, classes);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"Option {option} does not fit the data: {e.Message}", option, e);
+        }
+    }
+
+    /// <summary>
+    /// Trains <paramref name="network"/> (moved to the options' device) on <paramref name="data"/>
+    /// and returns it as a classifier transformer. The network is disposed if training fails.
+    /// </summary>
+    public static NetworkClassifierTransformer Train(IHostEnvironment env, string name, ClassifierOptions options, ClassifierData data,
+        Network network, Func<Network, Tensor, Tensor, ITrainingStep>? createStep = null)
+    {
+        var host = env.Register(name);
+        try
+        {
+            var device = Devices.Resolve(options.Device);
+            network.to(device);
+            TrainingReport report;
+            using (var channel = host.Start("Training"))
+            using (var features = torch.tensor(data.Rows.Features, [data.Rows.Count, data.Rows.Length], device: device))
+            using (var labels = torch.tensor(data.Rows.Labels, device: device))
+            {
+                channel.Info(MessageSensitivity.None,
+                    $"{name}: {data.Rows.Count} rows of {data.Rows.Length} features, {data.Classes} classes, device {device}.");
+                var step = createStep?.Invoke(network, features, labels) ?? new ClassificationStep(network, features, labels);
+                report = TrainingLoop.Run(step, data.Rows.Count, options, device, new TrainingLog(channel, options.Progress));
+            }
+            return new NetworkClassifierTransformer(network, options.Device, data.ClassNames, ClassifierColumns.From(options), report);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The output schema shape of a classifier estimator: the input plus Score, PredictedLabel and the optional learned features.</summary>
+    public static SchemaShape OutputShape(SchemaShape input, ClassifierOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ColumnChecks.FloatVector(input, options.FeatureColumnName, "Feature");
+        var label = ColumnChecks.KeyLabel(input, options.LabelColumnName);
+        var columns = input.ToDictionary(c => c.Name);
+        columns[options.ScoreColumnName] = Serialization.MlNetInternals.ShapeColumn(options.ScoreColumnName,
+            SchemaShape.Column.VectorKind.Vector, Microsoft.ML.Data.NumberDataViewType.Single, false);
+        var keyValues = label.Annotations.Where(a => a.Name == AnnotationKinds.KeyValues).ToArray();
+        columns[options.PredictedLabelColumnName] = Serialization.MlNetInternals.ShapeColumn(options.PredictedLabelColumnName,
+            SchemaShape.Column.VectorKind.Scalar, Microsoft.ML.Data.NumberDataViewType.UInt32, true, new SchemaShape(keyValues));
+        if (options.LearnedFeaturesColumnName is string learned)
+            columns[learned] = Serialization.MlNetInternals.ShapeColumn(learned,
+                SchemaShape.Column.VectorKind.Vector, Microsoft.ML.Data.NumberDataViewType.Single, false);
+        return new SchemaShape(columns.Values);
+    }
+}

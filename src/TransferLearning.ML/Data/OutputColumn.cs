@@ -1,0 +1,55 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace TransferLearning.ML.Data;
+
+/// <summary>Gives the current row's slice of a mapping's output block.</summary>
+internal delegate ReadOnlySpan<float> CurrentOutputs();
+
+/// <summary>
+/// A column a <see cref="RowBlockMapping"/> adds, computed from the floats the network produced
+/// for the row (for example the class probabilities, or their argmax as a key).
+/// </summary>
+internal abstract class OutputColumn(string name, DataViewType type, DataViewSchema.Annotations? annotations)
+{
+    public string Name { get; } = name;
+
+    public DataViewType Type { get; } = type;
+
+    public DataViewSchema.Annotations Annotations { get; } = annotations ?? DataViewSchema.Annotations.Empty;
+
+    /// <summary>A <see cref="ValueGetter{TValue}"/> of this column's type over the current row's outputs.</summary>
+    public abstract Delegate MakeGetter(CurrentOutputs outputs);
+}
+
+/// <summary>Outputs [offset, offset + length) of each row as a float vector (e.g. Score, learned features).</summary>
+internal sealed class VectorOutputColumn(string name, int offset, int length, DataViewSchema.Annotations? annotations = null)
+    : OutputColumn(name, new VectorDataViewType(NumberDataViewType.Single, length), annotations)
+{
+    public override Delegate MakeGetter(CurrentOutputs outputs) => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+    {
+        var editor = VBufferEditor.Create(ref value, length);
+        outputs().Slice(offset, length).CopyTo(editor.Values);
+        value = editor.Commit();
+    });
+}
+
+/// <summary>
+/// The 1-based index of the largest of outputs [offset, offset + length) as a UInt32 key
+/// (e.g. PredictedLabel). A row whose outputs hold NaN gets the missing key, 0.
+/// </summary>
+internal sealed class ArgMaxKeyOutputColumn(string name, int offset, int length, DataViewSchema.Annotations? annotations = null)
+    : OutputColumn(name, new KeyDataViewType(typeof(uint), length), annotations)
+{
+    public override Delegate MakeGetter(CurrentOutputs outputs) => (ValueGetter<uint>)((ref uint value) =>
+    {
+        var scores = outputs().Slice(offset, length);
+        int best = 0;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            if (float.IsNaN(scores[i])) { value = 0; return; }
+            if (scores[i] > scores[best]) best = i;
+        }
+        value = (uint)best + 1;
+    });
+}

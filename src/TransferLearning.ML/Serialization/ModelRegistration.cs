@@ -1,0 +1,14 @@
+using Microsoft.ML.Runtime;
+using TransferLearning.ML.Classification;
+
+namespace TransferLearning.ML.Serialization;
+
+/// <summary>Adds this package's model loaders to an ML.NET component catalog.</summary>
+internal static class ModelRegistration
+{
+    public static void Register(ComponentCatalog catalog)
+    {
+        MlNetInternals.RegisterLoader(catalog, typeof(NetworkClassifierTransformer), NetworkClassifierTransformer.LoaderMethod,
+            NetworkClassifierTransformer.UserName, NetworkClassifierTransformer.LoaderSignature);
+    }
+}

@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TransferLearning.ML.Classification;
+using TransferLearning.ML.Torch.Networks;
+
+namespace TransferLearning.ML.Tests.Serialization;
+
+[TestClass]
+public sealed class SaveLoadTests
+{
+    private static (ITransformer Model, IDataView Train, string Path) TrainAndSave(NetworkSpec spec, int epochs = 2)
+    {
+        var ml = new MLContext(0);
+        var train = TestData.DigitsSmall.ToDataView(ml);
+        var model = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.TransferLearning().NetworkClassifier(new NetworkClassifierOptions { Network = spec, Epochs = epochs }))
+            .Fit(train);
+        var path = TestData.TempFile(".zip");
+        ml.Model.Save(model, train.Schema, path);
+        return (model, train, path);
+    }
+
+    [TestMethod]
+    public void ReloadInANewContextGivesBitIdenticalScores()
+    {
+        foreach (var spec in new[] { NetworkSpec.Mlp(64, 32), NetworkSpec.LeNet(1, 20, 20) })
+        {
+            var (model, _, path) = TrainAndSave(spec);
+            var ml = new MLContext(0);
+            var before = TestData.Scores(ml, model.Transform(TestData.DigitsTest.ToDataView(ml)));
+
+            var fresh = new MLContext(5).RegisterTransferLearning();
+            var loaded = fresh.Model.Load(path, out var schema);
+            var after = TestData.Scores(fresh, loaded.Transform(TestData.DigitsTest.ToDataView(fresh)));
+
+            Assert.IsNotNull(schema.GetColumnOrNull("Features"));
+            Assert.HasCount(before.Length, after);
+            for (int i = 0; i < before.Length; i++) CollectionAssert.AreEqual(before[i], after[i], $"{spec.Layers[0].GetType().Name} row {i}");
+            var classifier = ((TransformerChain<ITransformer>)loaded).OfType<NetworkClassifierTransformer>().Single();
+            Assert.AreEqual(spec.Layers.Count, classifier.NetworkSpec.Layers.Count);
+            CollectionAssert.AreEqual(Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray(), classifier.ClassNames!.ToArray());
+        }
+    }
+
+    [TestMethod]
+    public void ReloadedModelMapsKeysBackAndPredictsRowByRow()
+    {
+        var (model, _, path) = TrainAndSave(NetworkSpec.Mlp(32));
+        var ml = new MLContext(0);
+        var saved = ml.Model.CreatePredictionEngine<Input, Output>(model);
+        var fresh = new MLContext(0);
+        fresh.TransferLearning(); // registers too
+        var loaded = fresh.Model.Load(path, out _);
+        var chain = loaded.Append(fresh.Transforms.Conversion.MapKeyToValue("PredictedDigit", "PredictedLabel")
+            .Fit(loaded.Transform(TestData.DigitsTest.ToDataView(fresh))));
+        var engine = fresh.Model.CreatePredictionEngine<Input, Output>(chain);
+        foreach (var image in TestData.DigitsTest.Images.Take(25))
+        {
+            var a = saved.Predict(new Input { Features = image });
+            var b = engine.Predict(new Input { Features = image });
+            CollectionAssert.AreEqual(a.Score, b.Score);
+            Assert.AreEqual((Array.IndexOf(b.Score, b.Score.Max())).ToString(), b.PredictedDigit);
+        }
+    }
+
+    [TestMethod]
+    public void ReloadInAFreshProcessGivesBitIdenticalScores()
+    {
+        // Train here on a CSV's columns, save, then let `tlml predict` load and score the same CSV in another process.
+        var digits = TestData.DigitsSmall;
+        var csv = TestData.TempFile(".csv");
+        var names = Enumerable.Range(0, digits.Length).Select(i => $"p{i}").ToArray();
+        File.WriteAllLines(csv, new[] { "Label," + string.Join(",", names) }.Concat(Enumerable.Range(0, digits.Count).Select(i =>
+            digits.ClassNames[digits.Labels[i]] + "," + string.Join(",", digits.Images[i].Select(v => v.ToString("R", CultureInfo.InvariantCulture))))));
+
+        var ml = new MLContext(0);
+        var columns = new[] { new TextLoader.Column("Label", DataKind.String, 0) }
+            .Concat(names.Select((n, i) => new TextLoader.Column(n, DataKind.Single, i + 1))).ToArray();
+        var data = ml.Data.LoadFromTextFile(csv, columns, separatorChar: ',', hasHeader: true);
+        var keyed = ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label").Fit(data).Transform(data);
+        var model = ml.Transforms.Concatenate("Features", names)
+            .Append(ml.TransferLearning().NetworkClassifier(new NetworkClassifierOptions
+            {
+                Network = NetworkSpec.LeNet(1, 20, 20), Epochs = 2, LabelColumnName = "LabelKey",
+            }))
+            .Fit(keyed);
+        var modelPath = TestData.TempFile(".zip");
+        ml.Model.Save(model, keyed.Schema, modelPath);
+        var here = TestData.Scores(ml, model.Transform(keyed));
+
+        var predictions = TestData.TempFile(".csv");
+        var (exitCode, output) = TestData.RunTlml("predict", "--model", modelPath, "--data", csv, "--output", predictions);
+        Assert.AreEqual(0, exitCode, output);
+        var there = File.ReadLines(predictions).Skip(1)
+            .Select(line => line.Split(',').Skip(1).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        Assert.HasCount(here.Length, there);
+        for (int i = 0; i < here.Length; i++)
+            CollectionAssert.AreEqual(here[i].Select(BitConverter.SingleToInt32Bits).ToArray(), there[i].Select(BitConverter.SingleToInt32Bits).ToArray(), $"row {i}");
+    }
+
+    [TestMethod]
+    public void LoadingNeedsTheRegistrationCallOnThatContext()
+    {
+        // ML.NET finds third-party loaders only once registered; its own message is all it says (see README, "Loading a saved model").
+        var (_, _, path) = TrainAndSave(NetworkSpec.Mlp(16), epochs: 1);
+        var ml = new MLContext();
+        var e = Assert.Throws<InvalidOperationException>(() => ml.Model.Load(path, out _));
+        StringAssert.Contains(AllMessages(e), "Couldn't load model: 'TransformerChain/Transform_001'");
+
+        ml.RegisterTransferLearning().RegisterTransferLearning();
+        Assert.IsNotNull(ml.Model.Load(path, out _));
+    }
+
+    [TestMethod]
+    public void GarbageFileFailsCleanly()
+    {
+        var path = TestData.TempFile(".zip");
+        File.WriteAllBytes(path, Encoding.ASCII.GetBytes("this is not a zip file at all"));
+        var e = Assert.Throws<FormatException>(() => new MLContext().RegisterTransferLearning().Model.Load(path, out _));
+        StringAssert.Contains(AllMessages(e), "Failed to open a zip archive");
+    }
+
+    [TestMethod]
+    public void ForeignZipFailsCleanly()
+    {
+        var path = TestData.TempFile(".zip");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        using (var writer = new StreamWriter(zip.CreateEntry("readme.txt").Open()))
+            writer.Write("hello");
+        var e = Assert.Throws<InvalidOperationException>(() => new MLContext().RegisterTransferLearning().Model.Load(path, out _));
+        StringAssert.Contains(AllMessages(e), "doesn't contain entry");
+    }
+
+    [TestMethod]
+    public void TruncatedWeightsAreReportedAsACorruptModel()
+    {
+        var (_, _, path) = TrainAndSave(NetworkSpec.Mlp(16), epochs: 1);
+        RewriteEntry(path, "Network.bin", bytes => bytes[..(bytes.Length / 2)]);
+        var e = Assert.Throws<Exception>(() => new MLContext().RegisterTransferLearning().Model.Load(path, out _));
+        StringAssert.Contains(AllMessages(e), "corrupt");
+        StringAssert.Contains(AllMessages(e), "too small");
+    }
+
+    [TestMethod]
+    public void MissingWeightsAreReportedAsACorruptModel()
+    {
+        var (_, _, path) = TrainAndSave(NetworkSpec.Mlp(16), epochs: 1);
+        RewriteEntry(path, "Network.bin", null);
+        var e = Assert.Throws<Exception>(() => new MLContext().RegisterTransferLearning().Model.Load(path, out _));
+        StringAssert.Contains(AllMessages(e), "has no 'Network.bin' entry");
+    }
+
+    [TestMethod]
+    public void WeightsOfAnotherNetworkAreRejected()
+    {
+        var (_, _, path) = TrainAndSave(NetworkSpec.Mlp(16), epochs: 1);
+        var (_, _, other) = TrainAndSave(NetworkSpec.Mlp(17), epochs: 1);
+        byte[] otherWeights = ReadEntry(other, "Network.bin");
+        RewriteEntry(path, "Network.bin", _ => otherWeights);
+        var e = Assert.Throws<Exception>(() => new MLContext().RegisterTransferLearning().Model.Load(path, out _));
+        StringAssert.Contains(AllMessages(e), "do not match its spec");
+    }
+
+    [TestMethod]
+    public void TamperedSpecIsRejected()
+    {
+        var (_, _, path) = TrainAndSave(NetworkSpec.Mlp(16), epochs: 1);
+        RewriteEntry(path, "Model.key", bytes => Replace(bytes, "\"units\":16", "\"units\":96"), entryFilter: "Transform_001");
+        var e = Assert.Throws<Exception>(() => new MLContext().RegisterTransferLearning().Model.Load(path, out _));
+        StringAssert.Contains(AllMessages(e), "corrupt");
+    }
+
+    private static byte[] Replace(byte[] bytes, string from, string to)
+    {
+        var text = Encoding.Latin1.GetString(bytes);
+        Assert.Contains(from, text);
+        return Encoding.Latin1.GetBytes(text.Replace(from, to));
+    }
+
+    private static byte[] ReadEntry(string path, string name)
+    {
+        using var zip = ZipFile.OpenRead(path);
+        using var stream = zip.Entries.Single(e => e.Name == name).Open();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    private static void RewriteEntry(string path, string name, Func<byte[], byte[]>? rewrite, string entryFilter = "")
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        var entry = zip.Entries.Single(e => e.Name == name && e.FullName.Contains(entryFilter));
+        byte[] bytes;
+        using (var stream = entry.Open())
+        using (var copy = new MemoryStream())
+        {
+            stream.CopyTo(copy);
+            bytes = copy.ToArray();
+        }
+        string fullName = entry.FullName;
+        entry.Delete();
+        if (rewrite is null) return;
+        using var output = zip.CreateEntry(fullName).Open();
+        output.Write(rewrite(bytes));
+    }
+
+    private static string AllMessages(Exception e)
+    {
+        var text = new StringBuilder();
+        for (var x = e; x is not null; x = x.InnerException) text.Append(x.GetType().Name).Append(": ").AppendLine(x.Message);
+        return text.ToString();
+    }
+
+    private sealed class Input
+    {
+        public string Label { get; set; } = "";
+
+        [VectorType(400)]
+        public float[] Features { get; set; } = [];
+    }
+
+    private sealed class Output
+    {
+        public float[] Score { get; set; } = [];
+
+        public string PredictedDigit { get; set; } = "";
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TransferLearning.ML.Datasets;
+
+namespace TransferLearning.ML.Tests;
+
+/// <summary>Small real data for the tests: OpenCV's digits (an MNIST subset), read once.</summary>
+internal static class TestData
+{
+    private static readonly Lazy<ImageDataset> AllDigits = new(OpenCvDigits.Load);
+    private static readonly Lazy<(ImageDataset Train, ImageDataset Test)> Split = new(() =>
+    {
+        var (train, rest) = AllDigits.Value.SplitPerClass(300, seed: 7);
+        return (train, rest.SplitPerClass(50, seed: 7).Selected);
+    });
+
+    /// <summary>3000 digits, 300 per class.</summary>
+    public static ImageDataset DigitsTrain => Split.Value.Train;
+
+    /// <summary>500 other digits, 50 per class.</summary>
+    public static ImageDataset DigitsTest => Split.Value.Test;
+
+    /// <summary>A few digits for quick checks (20 per class).</summary>
+    public static ImageDataset DigitsSmall => DigitsTrain.SplitPerClass(20, seed: 3).Selected;
+
+    public static string TempFile(string extension)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests");
+        Directory.CreateDirectory(directory);
+        return Path.Combine(directory, $"{Guid.NewGuid():N}{extension}");
+    }
+
+    /// <summary>SchemaShape.Create is internal in ML.NET; estimators' GetOutputSchema needs one.</summary>
+    public static SchemaShape Shape(DataViewSchema schema) => (SchemaShape)typeof(SchemaShape)
+        .GetMethod("Create", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+        .Invoke(null, [schema])!;
+
+    public static float[][] Scores(MLContext ml, IDataView scored, string column = "Score") =>
+        scored.GetColumn<float[]>(column).ToArray();
+
+    /// <summary>A value the build wrote into this assembly (see the test project file).</summary>
+    public static string BuildValue(string key) => typeof(TestData).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+        .Cast<System.Reflection.AssemblyMetadataAttribute>()
+        .Single(a => a.Key == key).Value!;
+
+    /// <summary>Runs <c>dotnet tlml.dll args</c> in a new process and returns its exit code and output.</summary>
+    public static (int ExitCode, string Output) RunTlml(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(BuildValue("TlmlPath"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("tlml did not finish in 5 minutes.");
+        }
+        return (process.ExitCode, output.Result + error.Result);
+    }
+}
