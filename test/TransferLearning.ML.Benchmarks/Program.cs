@@ -1,0 +1,14 @@
+using TransferLearning.ML.Benchmarks;
+
+// usage: TransferLearning.ML.Benchmarks [foundation] [--repeats N]
+var name = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "foundation";
+int repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).FirstOrDefault(3);
+switch (name)
+{
+    case "foundation":
+        FoundationBenchmark.Run(repeats);
+        return 0;
+    default:
+        Console.Error.WriteLine($"unknown benchmark '{name}'; known: foundation");
+        return 2;
+}

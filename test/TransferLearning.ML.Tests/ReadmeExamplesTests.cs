@@ -1,0 +1,65 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TransferLearning.ML.Torch.Networks;
+
+namespace TransferLearning.ML.Tests;
+
+/// <summary>The README's code, line for line, so that it keeps working.</summary>
+[TestClass]
+public sealed class ReadmeExamplesTests
+{
+    [TestMethod]
+    public void QuickStart()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "readme-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var digits = TestData.DigitsTrain;
+        File.WriteAllLines(Path.Combine(directory, "digits.csv"),
+            new[] { "Label," + string.Join(",", Enumerable.Range(0, 400).Select(i => $"p{i}")) }.Concat(Enumerable.Range(0, digits.Count)
+                .Select(i => digits.ClassNames[digits.Labels[i]] + "," + string.Join(",", digits.Images[i].Select(v => v.ToString(CultureInfo.InvariantCulture))))));
+        var previous = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = directory;
+        try
+        {
+            var output = new StringWriter();
+            var console = Console.Out;
+            Console.SetOut(output);
+            try
+            {
+                // --- README ---
+                var ml = new MLContext(seed: 0);
+                var data = ml.Data.LoadFromTextFile<Digit>("digits.csv", separatorChar: ',', hasHeader: true);
+                var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+                    .Append(ml.TransferLearning().NetworkClassifier(network: NetworkSpec.Mlp(128), epochs: 10));
+                var model = pipeline.Fit(data);
+                Console.WriteLine(ml.MulticlassClassification.Evaluate(model.Transform(data)).MicroAccuracy);
+                ml.Model.Save(model, data.Schema, "model.zip");
+                // --- end ---
+            }
+            finally
+            {
+                Console.SetOut(console);
+            }
+            Assert.IsGreaterThan(0.9, double.Parse(output.ToString(), CultureInfo.CurrentCulture), "training accuracy");
+            Assert.IsTrue(File.Exists(Path.Combine(directory, "model.zip")));
+
+            // --- README: loading a saved model ---
+            var ml2 = new MLContext().RegisterTransferLearning();
+            var loaded = ml2.Model.Load("model.zip", out var inputSchema);
+            // --- end ---
+            Assert.IsNotNull(inputSchema.GetColumnOrNull("Features"));
+            Assert.IsNotNull(loaded.GetOutputSchema(inputSchema).GetColumnOrNull("PredictedLabel"));
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previous;
+        }
+    }
+
+    public sealed class Digit
+    {
+        [LoadColumn(0)] public string Label { get; set; } = "";
+        [LoadColumn(1, 400), VectorType(400)] public float[] Features { get; set; } = [];
+    }
+}
