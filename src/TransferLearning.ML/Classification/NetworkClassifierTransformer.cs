@@ -151,8 +151,10 @@ public sealed class NetworkClassifierTransformer : ITransformer, IDisposable
         try
         {
             var columns = new ClassifierColumns(ReadName(reader), ReadName(reader), ReadName(reader), reader.ReadString() is { Length: > 0 } f ? f : null);
-            var device = (DeviceKind)reader.ReadInt32();
-            if (!Enum.IsDefined(device)) throw new InvalidDataException($"Unknown device kind {(int)device}.");
+            var stored = (DeviceKind)reader.ReadInt32();
+            if (!Enum.IsDefined(stored)) throw new InvalidDataException($"Unknown device kind {(int)stored}.");
+            // A model trained on a GPU still loads where there is none.
+            var device = stored == DeviceKind.Cuda ? DeviceKind.Auto : stored;
             network = NetworkPersistence.Load(context, reader, Devices.Resolve(device));
             var classes = reader.ReadBoolean() ? KeyValues.Load(reader, network.OutputSize) : null;
             return new NetworkClassifierTransformer(network, device, classes, columns, null);

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace TransferLearning.ML.Data;
 
@@ -8,34 +7,22 @@ internal static class KeyReader
 {
     public static Func<ulong> Getter(DataViewRow row, DataViewSchema.Column column)
     {
-        switch (column.Type.RawType)
+        var raw = column.Type.RawType;
+        if (raw == typeof(uint)) return Widening<uint>(row, column, v => v);
+        if (raw == typeof(ulong)) return Widening<ulong>(row, column, v => v);
+        if (raw == typeof(ushort)) return Widening<ushort>(row, column, v => v);
+        if (raw == typeof(byte)) return Widening<byte>(row, column, v => v);
+        throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' is not a key column ({column.Type}).");
+    }
+
+    private static Func<ulong> Widening<T>(DataViewRow row, DataViewSchema.Column column, Func<T, ulong> widen)
+    {
+        var get = row.GetGetter<T>(column);
+        T value = default!;
+        return () =>
         {
-            case var t when t == typeof(uint):
-                {
-                    var get = row.GetGetter<uint>(column);
-                    uint value = 0;
-                    return () => { get(ref value); return value; };
-                }
-            case var t when t == typeof(ulong):
-                {
-                    var get = row.GetGetter<ulong>(column);
-                    ulong value = 0;
-                    return () => { get(ref value); return value; };
-                }
-            case var t when t == typeof(ushort):
-                {
-                    var get = row.GetGetter<ushort>(column);
-                    ushort value = 0;
-                    return () => { get(ref value); return value; };
-                }
-            case var t when t == typeof(byte):
-                {
-                    var get = row.GetGetter<byte>(column);
-                    byte value = 0;
-                    return () => { get(ref value); return value; };
-                }
-            default:
-                throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' is not a key column ({column.Type}).");
-        }
+            get(ref value);
+            return widen(value);
+        };
     }
 }
