@@ -31,15 +31,24 @@ internal static class CsvData
         return (ml.Data.LoadFromTextFile(path, columns.ToArray(), separatorChar: ',', hasHeader: true), featureColumns);
     }
 
-    /// <summary>The columns of <paramref name="schema"/> that the file's header names, with their types.</summary>
-    public static IDataView LoadForSchema(MLContext ml, string path, DataViewSchema schema)
+    /// <summary>
+    /// The columns of <paramref name="schema"/> that the file's header names, with their types, plus
+    /// <paramref name="textColumns"/> as text (e.g. a label the schema does not have).
+    /// </summary>
+    public static IDataView LoadForSchema(MLContext ml, string path, DataViewSchema schema, params string[] textColumns)
     {
         var header = Header(path);
         var columns = new List<TextLoader.Column>();
+        foreach (var name in textColumns)
+        {
+            int index = Array.IndexOf(header, name);
+            if (index < 0) throw new ArgumentException($"Column '{name}' is not in the header of '{path}': {string.Join(", ", header)}.");
+            columns.Add(new TextLoader.Column(name, DataKind.String, index));
+        }
         foreach (var column in schema)
         {
             int index = Array.IndexOf(header, column.Name);
-            if (index < 0 || column.IsHidden || column.Type is KeyDataViewType || column.Type is VectorDataViewType) continue;
+            if (index < 0 || textColumns.Contains(column.Name) || column.IsHidden || column.Type is KeyDataViewType || column.Type is VectorDataViewType) continue;
             if (column.Type is not PrimitiveDataViewType primitive) continue;
             columns.Add(new TextLoader.Column(column.Name, KindOf(primitive), index));
         }

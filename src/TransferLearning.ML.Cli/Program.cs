@@ -5,6 +5,8 @@ var root = new RootCommand("tlml: transfer learning for ML.NET, trained with Tor
 {
     DemoCommand.Create(),
     TrainCommand.Create(),
+    TransferCommand.Create(),
+    SweepCommand.Create(),
     PredictCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -69,6 +69,42 @@ public sealed class ImageDataset
         return (Subset(selected), Subset(Enumerable.Range(0, Count).Where(i => !chosen.Contains(i))));
     }
 
+    /// <summary>The images of the given classes only, relabelled 0..k-1 in the order given.</summary>
+    public ImageDataset WithClasses(params int[] classes)
+    {
+        var chosen = Enumerable.Range(0, Count).Where(i => classes.Contains(Labels[i])).ToArray();
+        return new ImageDataset(Channels, Height, Width, chosen.Select(i => Images[i]).ToArray(),
+            chosen.Select(i => Array.IndexOf(classes, Labels[i])).ToArray(), classes.Select(c => ClassNames[c]).ToArray());
+    }
+
+    /// <summary>Every image resampled to <paramref name="height"/> x <paramref name="width"/> by bilinear interpolation (pixel centres aligned).</summary>
+    public ImageDataset Resize(int height, int width)
+    {
+        float[] Resample(float[] image)
+        {
+            var output = new float[Channels * height * width];
+            for (int c = 0; c < Channels; c++)
+                for (int y = 0; y < height; y++)
+                {
+                    double sy = Math.Clamp((y + 0.5) * Height / height - 0.5, 0, Height - 1);
+                    int y0 = (int)sy, y1 = Math.Min(y0 + 1, Height - 1);
+                    double fy = sy - y0;
+                    for (int x = 0; x < width; x++)
+                    {
+                        double sx = Math.Clamp((x + 0.5) * Width / width - 0.5, 0, Width - 1);
+                        int x0 = (int)sx, x1 = Math.Min(x0 + 1, Width - 1);
+                        double fx = sx - x0;
+                        float At(int yy, int xx) => image[(c * Height + yy) * Width + xx];
+                        output[(c * height + y) * width + x] = (float)(
+                            (1 - fy) * ((1 - fx) * At(y0, x0) + fx * At(y0, x1)) + fy * ((1 - fx) * At(y1, x0) + fx * At(y1, x1)));
+                    }
+                }
+            return output;
+        }
+
+        return new ImageDataset(Channels, height, width, Images.Select(Resample).ToArray(), Labels, ClassNames);
+    }
+
     /// <summary>
     /// An IDataView with a <c>Label</c> text column (the class name) and a <c>Features</c> column:
     /// a known-size vector of <see cref="Length"/> Singles.

@@ -1,5 +1,5 @@
 using System.Reflection;
-using Microsoft.ML.Data;
+using SkiaSharp;
 
 namespace TransferLearning.ML.Datasets;
 
@@ -22,11 +22,9 @@ public static class OpenCvDigits
     /// <summary>Reads a digits.png laid out as OpenCV's (50 x 100 cells of 20 x 20 pixels).</summary>
     public static ImageDataset Read(Stream png)
     {
-        using var image = MLImage.CreateFromStream(png);
+        using var image = SKBitmap.Decode(png) ?? throw new InvalidDataException("digits.png is not a readable image.");
         if (image.Width != Columns * Cell || image.Height != Rows * Cell)
             throw new InvalidDataException($"digits.png must be {Columns * Cell}x{Rows * Cell} pixels, is {image.Width}x{image.Height}.");
-        var pixels = image.Pixels; // 4 bytes a pixel; the image is grey, so any colour channel will do
-        int bytesPerPixel = pixels.Length / (image.Width * image.Height);
         var images = new List<float[]>(Rows * Columns);
         var labels = new List<int>(Rows * Columns);
         for (int row = 0; row < Rows; row++)
@@ -36,7 +34,7 @@ public static class OpenCvDigits
                 var digit = new float[Cell * Cell];
                 for (int y = 0; y < Cell; y++)
                     for (int x = 0; x < Cell; x++)
-                        digit[y * Cell + x] = pixels[((row * Cell + y) * image.Width + column * Cell + x) * bytesPerPixel] / 255f;
+                        digit[y * Cell + x] = image.GetPixel(column * Cell + x, row * Cell + y).Red / 255f; // grey: any channel
                 images.Add(digit);
                 labels.Add(row / RowsPerClass);
             }

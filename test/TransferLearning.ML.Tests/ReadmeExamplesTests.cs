@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using TransferLearning.ML.FineTuning;
 using TransferLearning.ML.Torch.Networks;
 
 namespace TransferLearning.ML.Tests;
@@ -50,6 +51,44 @@ public sealed class ReadmeExamplesTests
             // --- end ---
             Assert.IsNotNull(inputSchema.GetColumnOrNull("Features"));
             Assert.IsNotNull(loaded.GetOutputSchema(inputSchema).GetColumnOrNull("PredictedLabel"));
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previous;
+        }
+    }
+
+    [TestMethod]
+    public void LayerTransfer()
+    {
+        var ml = new MLContext(0);
+        var sourceData = TestData.DigitsTrain.WithClasses(0, 1, 2, 3, 4).ToDataView(ml);
+        var sourceModel = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.TransferLearning().NetworkClassifier(network: NetworkSpec.Mlp(64, 32), epochs: 3)).Fit(sourceData);
+        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "readme-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        ml.Model.Save(sourceModel, sourceData.Schema, Path.Combine(directory, "source.zip"));
+        var fewLabelledRows = TestData.DigitsSmall.WithClasses(5, 6, 7, 8, 9).ToDataView(ml);
+        var previous = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = directory;
+        try
+        {
+            // --- README ---
+            var source = ml.Model.Load("source.zip", out _);          // or the fitted source transformer itself
+            var transfer = ml.TransferLearning().LayerTransfer(source, new LayerTransferOptions
+            {
+                CopiedLayers = 2,            // the first 2 blocks (null: every block, i.e. all but the head)
+                FreezeCopiedLayers = true,   // fixed in the first phase (batch-norm statistics included)...
+                FineTuneEpochs = 10,         // ...then everything trains at LearningRate x FineTuneLearningRateMultiplier (0.1)
+                L2Sp = new L2SpOptions(),    // alpha/2 |w - w_source|^2 + beta/2 |w_new|^2, alpha 0.1, beta 0.01 (Li et al. 2018)
+                Epochs = 30,
+            });
+            var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(transfer).Fit(fewLabelledRows);
+
+            var fineTuned = ml.TransferLearning().FineTune(source, epochs: 20);   // copy every block, freeze nothing
+            // --- end ---
+            Assert.AreEqual(40, model.LastTransformer.TrainingReport!.Epochs.Count);
+            Assert.IsNotNull(fineTuned);
         }
         finally
         {

@@ -30,7 +30,7 @@ internal static class PredictCommand
         var model = ml.Model.Load(modelPath, out var inputSchema);
         var scored = model.Transform(CsvData.LoadForSchema(ml, dataPath, inputSchema));
         var score = scored.Schema.GetColumnOrNull("Score") ?? throw new InvalidDataException("The model writes no 'Score' column.");
-        var predicted = scored.Schema.GetColumnOrNull(TrainCommand.PredictedClassColumn) ?? scored.Schema["PredictedLabel"];
+        var predicted = scored.Schema.GetColumnOrNull(ModelOutput.PredictedClassColumn) ?? scored.Schema["PredictedLabel"];
 
         VBuffer<ReadOnlyMemory<char>> slotNames = default;
         if (score.HasSlotNames()) score.GetSlotNames(ref slotNames);

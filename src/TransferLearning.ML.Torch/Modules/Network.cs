@@ -16,6 +16,8 @@ public sealed class Network : nn.Module<Tensor, Tensor>
     private readonly Sequential body;
     private readonly Linear head;
     private readonly long[] _inputShape;
+    private readonly nn.Module<Tensor, Tensor>[] _blocks;
+    private readonly bool[] _frozen;
 
     /// <summary>Builds the network with freshly initialised weights (seeded by torch.manual_seed).</summary>
     /// <param name="spec">The blocks.</param>
@@ -38,6 +40,8 @@ public sealed class Network : nn.Module<Tensor, Tensor>
             blocks[i] = (BlockName(i), spec.Layers[i].CreateModule(i == 0 ? shape : shapes[i - 1]));
         body = nn.Sequential(blocks);
         head = nn.Linear(FeatureSize, outputSize);
+        _blocks = blocks.Select(b => b.Item2).ToArray();
+        _frozen = new bool[blocks.Length];
         RegisterComponents();
     }
 
@@ -98,6 +102,74 @@ public sealed class Network : nn.Module<Tensor, Tensor>
     {
         var x = BlockCount == 0 ? input : body.forward(input.view(_inputShape));
         return x.dim() > 2 ? x.flatten(1) : x;
+    }
+
+    /// <summary>
+    /// Freezes block <paramref name="index"/> (no gradients, and batch-norm statistics kept as
+    /// they are even in training mode) or unfreezes it.
+    /// </summary>
+    public void Freeze(int index, bool frozen = true)
+    {
+        CheckBlock(index);
+        _frozen[index] = frozen;
+        foreach (var (_, parameter) in BlockParameters(index)) parameter.requires_grad = !frozen;
+        if (frozen) _blocks[index].eval();
+        else _blocks[index].train(training);
+    }
+
+    /// <summary>Whether block <paramref name="index"/> is frozen.</summary>
+    public bool IsFrozen(int index)
+    {
+        CheckBlock(index);
+        return _frozen[index];
+    }
+
+    /// <summary>Sets training mode, keeping frozen blocks in eval mode so that their batch-norm statistics stay put.</summary>
+    public override void train(bool train = true)
+    {
+        base.train(train);
+        for (int i = 0; i < _blocks.Length; i++)
+            if (_frozen[i]) _blocks[i].eval();
+    }
+
+    /// <summary>
+    /// Copies the weights and buffers of <paramref name="source"/>'s block <paramref name="sourceIndex"/>
+    /// into this network's block <paramref name="targetIndex"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The two blocks differ in kind or in any tensor's shape.</exception>
+    public void CopyBlockFrom(Network source, int sourceIndex, int targetIndex)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        source.CheckBlock(sourceIndex);
+        CheckBlock(targetIndex);
+        var from = source.BlockState(sourceIndex).ToDictionary(e => e.Name, e => e.Value);
+        var to = BlockState(targetIndex).ToList();
+        if (from.Count != to.Count || to.Any(e => !from.ContainsKey(e.Name)))
+            throw new ArgumentException(
+                $"Source block {sourceIndex} ({string.Join(", ", from.Keys)}) and target block {targetIndex} ({string.Join(", ", to.Select(e => e.Name))}) differ in kind.");
+        foreach (var (name, value) in to)
+        {
+            var origin = from[name];
+            if (!origin.shape.SequenceEqual(value.shape))
+                throw new ArgumentException(
+                    $"Cannot copy source block {sourceIndex} into target block {targetIndex}: '{name}' is [{string.Join(", ", origin.shape)}] " +
+                    $"in the source and [{string.Join(", ", value.shape)}] in the target (the blocks see inputs of different sizes).");
+        }
+        using var noGrad = torch.no_grad();
+        foreach (var (name, value) in to) value.copy_(from[name]);
+    }
+
+    /// <summary>The parameters and buffers of block <paramref name="index"/>, named relative to the block.</summary>
+    private IEnumerable<(string Name, Tensor Value)> BlockState(int index)
+    {
+        string prefix = $"body.{BlockName(index)}.";
+        return state_dict().Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(e => (e.Key[prefix.Length..], e.Value));
+    }
+
+    private void CheckBlock(int index)
+    {
+        if (index < 0 || index >= _blocks.Length)
+            throw new ArgumentOutOfRangeException(nameof(index), $"Block {index} does not exist: the network has {_blocks.Length} blocks.");
     }
 
     /// <summary>The head alone: logits from the output of <see cref="Features"/>.</summary>

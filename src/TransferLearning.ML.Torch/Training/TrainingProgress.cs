@@ -1,7 +1,7 @@
 namespace TransferLearning.ML.Torch.Training;
 
 /// <summary>A snapshot of training, sent after every step and at the end of every epoch.</summary>
-public sealed class TrainingProgress
+public sealed record TrainingProgress
 {
     /// <summary>The current epoch, from 1.</summary>
     public int Epoch { get; init; }

@@ -17,4 +17,22 @@ public sealed class TrainingReport
 
     /// <summary>Rows held out for validation.</summary>
     public int ValidationRows { get; init; }
+
+    /// <summary>
+    /// One report for two training phases run one after the other (for example a frozen phase
+    /// and a fine-tuning phase): the second phase's epochs are numbered after the first's.
+    /// </summary>
+    public static TrainingReport Concat(TrainingReport first, TrainingReport second)
+    {
+        int offset = first.Epochs.Count;
+        int total = offset + second.Epochs.Count;
+        return new TrainingReport
+        {
+            Epochs = [.. first.Epochs.Select(e => e with { Epochs = total }), .. second.Epochs.Select(e => e with { Epoch = e.Epoch + offset, Epochs = total })],
+            SelectedEpoch = offset + second.SelectedEpoch,
+            StoppedEarly = second.StoppedEarly,
+            TrainingRows = second.TrainingRows,
+            ValidationRows = second.ValidationRows,
+        };
+    }
 }

@@ -10,6 +10,17 @@ using static TorchSharp.torch;
 
 namespace TransferLearning.ML.Classification;
 
+/// <summary>What a training plan works with: the network, the training rows on the device, and the shared loop.</summary>
+/// <param name="Network">The network being trained, on <paramref name="Device"/>.</param>
+/// <param name="Features">All training rows, [rows, features].</param>
+/// <param name="Labels">Class index of each row.</param>
+/// <param name="Device">The training device.</param>
+/// <param name="Run">Runs the shared training loop (with logging and progress) for one step and one set of options.</param>
+internal sealed record TrainingContext(Network Network, Tensor Features, Tensor Labels, Device Device, Func<ITrainingStep, TrainingOptions, TrainingReport> Run);
+
+/// <summary>A method's way of training: its steps and phases, run through <see cref="TrainingContext.Run"/>.</summary>
+internal delegate TrainingReport TrainingPlan(TrainingContext context);
+
 /// <summary>Labelled training rows read and checked for a classifier method.</summary>
 internal sealed record ClassifierData(LabeledRows Rows, int Classes, KeyValues? ClassNames);
 
@@ -52,8 +63,14 @@ internal static class ClassifierTrainer
     /// Trains <paramref name="network"/> (moved to the options' device) on <paramref name="data"/>
     /// and returns it as a classifier transformer. The network is disposed if training fails.
     /// </summary>
+    /// <param name="env">The ML.NET environment, for logging.</param>
+    /// <param name="name">The method's name in the log.</param>
+    /// <param name="options">Columns and training settings.</param>
+    /// <param name="data">The rows read by <see cref="Read"/>.</param>
+    /// <param name="network">The network to train.</param>
+    /// <param name="plan">How to train it; default one run of <see cref="ClassificationStep"/>.</param>
     public static NetworkClassifierTransformer Train(IHostEnvironment env, string name, ClassifierOptions options, ClassifierData data,
-        Network network, Func<Network, Tensor, Tensor, ITrainingStep>? createStep = null)
+        Network network, TrainingPlan? plan = null)
     {
         var host = env.Register(name);
         try
@@ -67,8 +84,11 @@ internal static class ClassifierTrainer
             {
                 channel.Info(MessageSensitivity.None,
                     $"{name}: {data.Rows.Count} rows of {data.Rows.Length} features, {data.Classes} classes, device {device}.");
-                var step = createStep?.Invoke(network, features, labels) ?? new ClassificationStep(network, features, labels);
-                report = TrainingLoop.Run(step, data.Rows.Count, options, device, new TrainingLog(channel, options.Progress));
+                var log = new TrainingLog(channel, options.Progress);
+                TrainingReport Run(ITrainingStep step, TrainingOptions phase) => TrainingLoop.Run(step, data.Rows.Count, phase, device, log);
+                report = plan is null
+                    ? Run(new ClassificationStep(network, features, labels), options)
+                    : plan(new TrainingContext(network, features, labels, device, Run));
             }
             return new NetworkClassifierTransformer(network, options.Device, data.ClassNames, ClassifierColumns.From(options), report);
         }

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.ML;
+using Spectre.Console;
+using TransferLearning.ML.Classification;
+
+namespace TransferLearning.ML.Cli;
+
+/// <summary>Where a training command writes its model and metrics, and how it reports them.</summary>
+internal sealed class ModelOutput
+{
+    /// <summary>The text column holding the predicted class in every model tlml saves.</summary>
+    public const string PredictedClassColumn = "PredictedClass";
+
+    /// <summary>The key label column tlml trains on (the raw label is mapped to it outside the saved model).</summary>
+    public const string LabelKeyColumn = "LabelKey";
+
+    private readonly Option<string> _output = new("--output", "-o") { Description = "Where to save the model.", DefaultValueFactory = _ => "model.zip" };
+    private readonly Option<string?> _metrics = new("--metrics") { Description = "Also write the test metrics to this JSON file." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_output);
+        command.Options.Add(_metrics);
+    }
+
+    /// <summary>Evaluates on the keyed test rows, prints the metrics, saves the model and, when asked, the metrics JSON.</summary>
+    public void Write(ParseResult result, MLContext ml, ITransformer model, DataViewSchema inputSchema, IDataView keyedTest)
+    {
+        var scored = model.Transform(keyedTest);
+        var metrics = ml.MulticlassClassification.Evaluate(scored, labelColumnName: LabelKeyColumn);
+        var classifier = ((IEnumerable<ITransformer>)model).OfType<NetworkClassifierTransformer>().Single();
+        ConsoleReport.Metrics(metrics, classifier.ClassNames ?? []);
+        string output = result.GetValue(_output)!;
+        ml.Model.Save(model, inputSchema, output);
+        AnsiConsole.MarkupLine($"Saved [bold]{Markup.Escape(output)}[/].");
+        if (result.GetValue(_metrics) is string path)
+        {
+            var json = new
+            {
+                microAccuracy = metrics.MicroAccuracy,
+                macroAccuracy = metrics.MacroAccuracy,
+                logLoss = metrics.LogLoss,
+                classes = classifier.ClassNames,
+                perClassPrecision = metrics.ConfusionMatrix.PerClassPrecision,
+                perClassRecall = metrics.ConfusionMatrix.PerClassRecall,
+                epochs = classifier.TrainingReport?.Epochs.Select(e => new { e.Epoch, e.Loss, e.LossParts, e.ValidationLoss, e.ValidationAccuracy }),
+                selectedEpoch = classifier.TrainingReport?.SelectedEpoch,
+            };
+            File.WriteAllText(path, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TransferLearning.ML.Classification;
+
+namespace TransferLearning.ML.Cli;
+
+/// <summary>
+/// A saved source model split into its preprocessing (everything before the network classifier,
+/// e.g. tlml train's Concatenate and normalisation, fitted on the source data) and the classifier.
+/// Target rows go through the same preprocessing, and the target model keeps it.
+/// </summary>
+internal sealed class SourceModel
+{
+    private SourceModel(ITransformer model, DataViewSchema inputSchema, IReadOnlyList<ITransformer> preprocessing, NetworkClassifierTransformer classifier)
+    {
+        Model = model;
+        InputSchema = inputSchema;
+        Preprocessing = preprocessing;
+        Classifier = classifier;
+    }
+
+    public ITransformer Model { get; }
+
+    public DataViewSchema InputSchema { get; }
+
+    public IReadOnlyList<ITransformer> Preprocessing { get; }
+
+    public NetworkClassifierTransformer Classifier { get; }
+
+    public static SourceModel Load(MLContext ml, string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Source model '{path}' does not exist.", path);
+        var model = ml.Model.Load(path, out var schema);
+        var parts = model is IEnumerable<ITransformer> chain ? chain.ToList() : [model];
+        int index = parts.FindLastIndex(t => t is NetworkClassifierTransformer);
+        if (index < 0) throw new ArgumentException($"'{path}' holds no TransferLearning.ML network classifier to transfer from.");
+        return new SourceModel(model, schema, parts.Take(index).ToList(), (NetworkClassifierTransformer)parts[index]);
+    }
+
+    /// <summary>A target CSV: the source's input columns found in its header, and the label as text.</summary>
+    public IDataView LoadCsv(MLContext ml, string path, string label) => CsvData.LoadForSchema(ml, path, InputSchema, label);
+
+    /// <summary>The rows after the source's preprocessing.</summary>
+    public IDataView Prepare(IDataView data) => Preprocessing.Aggregate(data, (view, transformer) => transformer.Transform(view));
+
+    /// <summary>The target model: the source's preprocessing, then <paramref name="rest"/>.</summary>
+    public ITransformer Compose(params ITransformer[] rest) => new TransformerChain<ITransformer>([.. Preprocessing, .. rest]);
+}

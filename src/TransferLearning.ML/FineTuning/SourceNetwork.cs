@@ -1,0 +1,24 @@
+using Microsoft.ML;
+using TransferLearning.ML.Classification;
+
+namespace TransferLearning.ML.FineTuning;
+
+/// <summary>Finds the network classifier inside a fitted model, whether it is the model itself or part of a chain.</summary>
+internal static class SourceNetwork
+{
+    /// <exception cref="ArgumentException">The model holds no network classifier of this package.</exception>
+    public static NetworkClassifierTransformer Find(ITransformer model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return FindOrNull(model) ?? throw new ArgumentException(
+            $"The source model ({model.GetType().Name}) holds no TransferLearning.ML network classifier to copy layers from. " +
+            "Train one with mlContext.TransferLearning().NetworkClassifier, or load such a model with mlContext.Model.Load.", nameof(model));
+    }
+
+    private static NetworkClassifierTransformer? FindOrNull(ITransformer model) => model switch
+    {
+        NetworkClassifierTransformer classifier => classifier,
+        IEnumerable<ITransformer> chain => chain.Select(FindOrNull).LastOrDefault(c => c is not null),
+        _ => null,
+    };
+}
