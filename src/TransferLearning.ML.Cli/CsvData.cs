@@ -31,6 +31,16 @@ internal static class CsvData
         return (ml.Data.LoadFromTextFile(path, columns.ToArray(), separatorChar: ',', hasHeader: true), featureColumns);
     }
 
+    /// <summary>The named columns as Single features (no label): e.g. unlabelled target rows.</summary>
+    public static IDataView LoadUnlabelled(MLContext ml, string path, IReadOnlyList<string> features)
+    {
+        var header = Header(path);
+        var columns = features.Select(name => Array.IndexOf(header, name) is int index and >= 0
+            ? new TextLoader.Column(name, DataKind.Single, index)
+            : throw new ArgumentException($"Feature column '{name}' is not in the header of '{path}'.")).ToArray();
+        return ml.Data.LoadFromTextFile(path, columns, separatorChar: ',', hasHeader: true);
+    }
+
     /// <summary>
     /// The columns of <paramref name="schema"/> that the file's header names, with their types, plus
     /// <paramref name="textColumns"/> as text (e.g. a label the schema does not have).

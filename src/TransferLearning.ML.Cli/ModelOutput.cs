@@ -24,16 +24,20 @@ internal sealed class ModelOutput
         command.Options.Add(_metrics);
     }
 
-    /// <summary>Evaluates on the keyed test rows, prints the metrics, saves the model and, when asked, the metrics JSON.</summary>
-    public void Write(ParseResult result, MLContext ml, ITransformer model, DataViewSchema inputSchema, IDataView keyedTest)
+    /// <summary>
+    /// Evaluates on the keyed test rows (when there are some), prints the metrics, saves the model
+    /// and, when asked, the metrics JSON.
+    /// </summary>
+    public void Write(ParseResult result, MLContext ml, ITransformer model, DataViewSchema inputSchema, IDataView? keyedTest)
     {
-        var scored = model.Transform(keyedTest);
-        var metrics = ml.MulticlassClassification.Evaluate(scored, labelColumnName: LabelKeyColumn);
-        var classifier = ((IEnumerable<ITransformer>)model).OfType<NetworkClassifierTransformer>().Single();
-        ConsoleReport.Metrics(metrics, classifier.ClassNames ?? []);
         string output = result.GetValue(_output)!;
         ml.Model.Save(model, inputSchema, output);
         AnsiConsole.MarkupLine($"Saved [bold]{Markup.Escape(output)}[/].");
+        if (keyedTest is null) return;
+        var scored = model.Transform(keyedTest);
+        var metrics = ml.MulticlassClassification.Evaluate(scored, labelColumnName: LabelKeyColumn);
+        var classifier = ModelParts.Flatten(model).OfType<NetworkClassifierTransformer>().SingleOrDefault();
+        ConsoleReport.Metrics(metrics, classifier?.ClassNames ?? []);
         if (result.GetValue(_metrics) is string path)
         {
             var json = new
@@ -41,11 +45,12 @@ internal sealed class ModelOutput
                 microAccuracy = metrics.MicroAccuracy,
                 macroAccuracy = metrics.MacroAccuracy,
                 logLoss = metrics.LogLoss,
-                classes = classifier.ClassNames,
+                classes = classifier?.ClassNames,
                 perClassPrecision = metrics.ConfusionMatrix.PerClassPrecision,
                 perClassRecall = metrics.ConfusionMatrix.PerClassRecall,
-                epochs = classifier.TrainingReport?.Epochs.Select(e => new { e.Epoch, e.Loss, e.LossParts, e.ValidationLoss, e.ValidationAccuracy }),
-                selectedEpoch = classifier.TrainingReport?.SelectedEpoch,
+                epochs = classifier?.TrainingReport?.Epochs.Select(e => new { e.Epoch, e.Loss, e.LossParts, e.ValidationLoss, e.ValidationAccuracy }),
+                selectedEpoch = classifier?.TrainingReport?.SelectedEpoch,
+                trainingMetrics = classifier?.TrainingReport?.Metrics,
             };
             File.WriteAllText(path, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
         }

@@ -7,6 +7,7 @@ var root = new RootCommand("tlml: transfer learning for ML.NET, trained with Tor
     TrainCommand.Create(),
     TransferCommand.Create(),
     SweepCommand.Create(),
+    AdaptCommand.Create(),
     PredictCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -31,7 +31,7 @@ internal sealed class SourceModel
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Source model '{path}' does not exist.", path);
         var model = ml.Model.Load(path, out var schema);
-        var parts = model is IEnumerable<ITransformer> chain ? chain.ToList() : [model];
+        var parts = ModelParts.Flatten(model).ToList();
         int index = parts.FindLastIndex(t => t is NetworkClassifierTransformer);
         if (index < 0) throw new ArgumentException($"'{path}' holds no TransferLearning.ML network classifier to transfer from.");
         return new SourceModel(model, schema, parts.Take(index).ToList(), (NetworkClassifierTransformer)parts[index]);

@@ -11,11 +11,12 @@ namespace TransferLearning.ML.Torch.Networks;
 /// <remarks>
 /// Specs are plain data and round-trip through JSON (<see cref="NetworkSpec.ToJson"/>), so a saved
 /// model can rebuild its module before its weights are read. The JSON property <c>type</c> names
-/// the kind of block: <c>dense</c>, <c>convolution</c> or <c>custom</c>.
+/// the kind of block: <c>dense</c>, <c>convolution</c>, <c>standardize</c> or <c>custom</c>.
 /// </remarks>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(DenseLayerSpec), "dense")]
 [JsonDerivedType(typeof(ConvolutionLayerSpec), "convolution")]
+[JsonDerivedType(typeof(StandardizeLayerSpec), "standardize")]
 [JsonDerivedType(typeof(CustomLayerSpec), "custom")]
 public abstract class LayerSpec
 {

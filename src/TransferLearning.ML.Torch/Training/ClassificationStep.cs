@@ -38,7 +38,7 @@ public class ClassificationStep : ITrainingStep
     public IReadOnlyList<ParameterGroup> ParameterGroups { get; }
 
     /// <inheritdoc />
-    public virtual StepLoss Loss(Tensor rows)
+    public virtual StepLoss Loss(Tensor rows, double progress)
     {
         var logits = Network.forward(Features.index_select(0, rows));
         return new StepLoss(nn.functional.cross_entropy(logits, Labels.index_select(0, rows)));

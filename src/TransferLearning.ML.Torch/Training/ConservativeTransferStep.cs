@@ -23,7 +23,7 @@ public sealed class ConservativeTransferStep : ClassificationStep
 {
     private readonly L2SpPenalty? _l2Sp;
     private readonly DistillationTerm? _distillation;
-    private readonly TrainingModel _model;
+    private readonly nn.Module _model;
 
     /// <summary>Creates the step.</summary>
     public ConservativeTransferStep(Network network, Tensor features, Tensor labels, IReadOnlyList<ParameterGroup> parameterGroups,
@@ -32,14 +32,15 @@ public sealed class ConservativeTransferStep : ClassificationStep
     {
         _l2Sp = l2Sp;
         _distillation = distillation;
-        _model = new TrainingModel(network, distillation?.SourceHead);
+        // Everything training changes, so that early stopping snapshots the source head too.
+        _model = distillation is null ? network : nn.ModuleDict(("network", network), ("sourceHead", distillation.SourceHead));
     }
 
     /// <summary>The network and, with distillation, the source head it keeps.</summary>
     public override nn.Module Model => _model;
 
     /// <inheritdoc />
-    public override StepLoss Loss(Tensor rows)
+    public override StepLoss Loss(Tensor rows, double progress)
     {
         var features = Network.Features(Features.index_select(0, rows));
         var crossEntropy = nn.functional.cross_entropy(Network.Head(features), Labels.index_select(0, rows));
@@ -58,19 +59,5 @@ public sealed class ConservativeTransferStep : ClassificationStep
             parts.Add(("distillation", distance));
         }
         return new StepLoss(total, parts);
-    }
-
-    /// <summary>Holds what training changes, so that early stopping snapshots the source head too.</summary>
-    private sealed class TrainingModel : nn.Module
-    {
-        private readonly Network network;
-        private readonly Linear? sourceHead;
-
-        public TrainingModel(Network network, Linear? sourceHead) : base(nameof(TrainingModel))
-        {
-            this.network = network;
-            this.sourceHead = sourceHead;
-            RegisterComponents();
-        }
     }
 }

@@ -22,7 +22,9 @@ public interface ITrainingStep
     /// Forward pass and loss on the training rows <paramref name="rows"/> (int64 indices on the
     /// device). Runs inside the loop's dispose scope: every tensor it creates is freed after the step.
     /// </summary>
-    StepLoss Loss(Tensor rows);
+    /// <param name="rows">The mini-batch's row indices.</param>
+    /// <param name="progress">Fraction of this run's steps already done, in [0, 1) (for schedules such as DANN's λ).</param>
+    StepLoss Loss(Tensor rows, double progress);
 
     /// <summary>Loss and accuracy on the held-out rows <paramref name="rows"/>; called in eval mode under no_grad.</summary>
     Evaluation Evaluate(Tensor rows);
@@ -38,5 +40,16 @@ public sealed record StepLoss(Tensor Total, IReadOnlyList<(string Name, Tensor V
     public StepLoss(Tensor total) : this(total, []) { }
 }
 
-/// <summary>Validation metrics: mean loss and, where the method has one, accuracy.</summary>
-public readonly record struct Evaluation(double Loss, double? Accuracy);
+/// <summary>
+/// Validation metrics: mean loss and, where the method has one, accuracy. The loop keeps the
+/// epoch with the lowest <see cref="SelectionScore"/>, which is the loss unless the method sets
+/// another label-free criterion.
+/// </summary>
+/// <param name="Loss">Mean validation loss.</param>
+/// <param name="Accuracy">Validation accuracy, where defined.</param>
+/// <param name="Score">Model-selection score (lower is better); null means <paramref name="Loss"/>.</param>
+public readonly record struct Evaluation(double Loss, double? Accuracy, double? Score = null)
+{
+    /// <summary>What early stopping and epoch selection minimise.</summary>
+    public double SelectionScore => Score ?? Loss;
+}

@@ -48,7 +48,7 @@ public static class TrainingLoop
         using var validation = validationRows.Length > 0 ? torch.tensor(validationRows, device: device) : null;
         var history = new List<TrainingProgress>();
         Dictionary<string, Tensor>? best = null;
-        double bestLoss = double.PositiveInfinity;
+        double bestScore = double.PositiveInfinity;
         int bestEpoch = options.Epochs, epochsWithoutGain = 0;
         bool stoppedEarly = false;
         try
@@ -73,7 +73,7 @@ public static class TrainingLoop
                         int start = s * options.BatchSize;
                         var rows = order.narrow(0, start, Math.Min(options.BatchSize, trainRows.Length - start));
                         optimizer.zero_grad();
-                        var loss = step.Loss(rows);
+                        var loss = step.Loss(rows, p);
                         loss.Total.backward();
                         optimizer.step();
                         double value = loss.Total.item<float>();
@@ -95,9 +95,9 @@ public static class TrainingLoop
                         progress?.Report(report);
                         if (evaluation is Evaluation e)
                         {
-                            if (e.Loss < bestLoss)
+                            if (e.SelectionScore < bestScore)
                             {
-                                bestLoss = e.Loss;
+                                bestScore = e.SelectionScore;
                                 bestEpoch = epoch;
                                 epochsWithoutGain = 0;
                                 Replace(ref best, Snapshot(step.Model));
@@ -145,6 +145,7 @@ public static class TrainingLoop
                 EpochCompleted = completed,
                 ValidationLoss = evaluation?.Loss,
                 ValidationAccuracy = evaluation?.Accuracy,
+                ValidationScore = evaluation?.Score,
             };
     }
 

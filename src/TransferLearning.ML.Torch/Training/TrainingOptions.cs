@@ -30,8 +30,8 @@ public class TrainingOptions
 
     /// <summary>
     /// Fraction of the training rows held out (at random, by <see cref="Seed"/>) to measure
-    /// validation loss and accuracy after each epoch; the epoch with the lowest validation loss is
-    /// the one returned. Default 0 (no split: the last epoch is returned); in [0, 0.9].
+    /// validation loss and accuracy after each epoch; the epoch with the lowest validation loss (or
+    /// the method's own label-free selection score) is the one returned. Default 0 (no split: the last epoch is returned); in [0, 0.9].
     /// </summary>
     public double ValidationFraction { get; set; }
 

@@ -33,6 +33,9 @@ public sealed record TrainingProgress
     /// <summary>Validation accuracy at the end of the epoch; null without a validation split.</summary>
     public double? ValidationAccuracy { get; init; }
 
+    /// <summary>The method's model-selection score at the end of the epoch, when it has one besides the loss (lower is better).</summary>
+    public double? ValidationScore { get; init; }
+
     /// <inheritdoc />
     public override string ToString()
     {
@@ -40,6 +43,7 @@ public sealed record TrainingProgress
         foreach (var part in LossParts) text += $" {part.Key} {part.Value:F4}";
         if (ValidationLoss is double vl) text += $" val-loss {vl:F4}";
         if (ValidationAccuracy is double va) text += $" val-acc {va:P2}";
+        if (ValidationScore is double vs) text += $" val-score {vs:F4}";
         return text;
     }
 }

@@ -1,7 +1,7 @@
 namespace TransferLearning.ML.Torch.Training;
 
 /// <summary>What a training run did: per-epoch losses, and which epoch's weights were kept.</summary>
-public sealed class TrainingReport
+public sealed record TrainingReport
 {
     /// <summary>The end-of-epoch progress reports, in order.</summary>
     public IReadOnlyList<TrainingProgress> Epochs { get; init; } = [];
@@ -18,6 +18,9 @@ public sealed class TrainingReport
     /// <summary>Rows held out for validation.</summary>
     public int ValidationRows { get; init; }
 
+    /// <summary>Summary numbers a method adds (for example the proxy A-distance before and after adaptation).</summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
     /// <summary>
     /// One report for two training phases run one after the other (for example a frozen phase
     /// and a fine-tuning phase): the second phase's epochs are numbered after the first's.
@@ -33,6 +36,7 @@ public sealed class TrainingReport
             StoppedEarly = second.StoppedEarly,
             TrainingRows = second.TrainingRows,
             ValidationRows = second.ValidationRows,
+            Metrics = first.Metrics.Concat(second.Metrics).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value),
         };
     }
 }

@@ -32,6 +32,30 @@ internal static class ColumnChecks
         return column;
     }
 
+    /// <summary>A Boolean scalar column, such as a domain flag.</summary>
+    public static DataViewSchema.Column Boolean(DataViewSchema schema, string name, string role)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var column = schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException(nameof(schema),
+            Missing(role, name, schema.Where(c => !c.IsHidden).Select(c => c.Name)) +
+            " mlContext.TransferLearning().CombineDomains adds a domain column to source and target data.");
+        if (column.Type != BooleanDataViewType.Instance)
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"{role} column '{name}' must be Boolean (true on target rows), but is {column.Type}. mlContext.TransferLearning().CombineDomains adds it.");
+        return column;
+    }
+
+    /// <summary>The <see cref="SchemaShape"/> form of <see cref="Boolean(DataViewSchema, string, string)"/>.</summary>
+    public static SchemaShape.Column Boolean(SchemaShape schema, string name, string role)
+    {
+        if (!schema.TryFindColumn(name, out var column))
+            throw new ArgumentOutOfRangeException(nameof(schema), Missing(role, name, schema.Select(c => c.Name)) +
+                " mlContext.TransferLearning().CombineDomains adds a domain column to source and target data.");
+        if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.ItemType != BooleanDataViewType.Instance)
+            throw new ArgumentOutOfRangeException(nameof(schema), $"{role} column '{name}' must be Boolean, but is {Describe(column)}.");
+        return column;
+    }
+
     /// <summary>The <see cref="SchemaShape"/> form of <see cref="FloatVector(DataViewSchema, string, string, int?)"/>.</summary>
     public static SchemaShape.Column FloatVector(SchemaShape schema, string name, string role)
     {

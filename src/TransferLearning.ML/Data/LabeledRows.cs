@@ -30,62 +30,126 @@ internal sealed class LabeledRows
     /// <summary>Floats per row.</summary>
     public int Length { get; }
 
-    /// <summary>
-    /// Reads every row's features and, when <paramref name="label"/> is given, its key label.
-    /// </summary>
+    /// <summary>Reads every row's features and, when <paramref name="label"/> is given, its key label (which every row must have).</summary>
     /// <exception cref="InvalidDataException">No rows; a NaN or infinite feature; a missing label.</exception>
     public static LabeledRows Read(IDataView data, DataViewSchema.Column features, DataViewSchema.Column? label)
     {
-        int length = ((VectorDataViewType)features.Type).Size;
-        long? known = data.GetRowCount();
-        int capacity = known is long n and > 0 and < int.MaxValue ? (int)n : 1024;
-        var values = new float[checked(capacity * length)];
-        var labels = label is null ? [] : new long[capacity];
-        int count = 0;
-
+        var rows = new Builder(features, label, CapacityHint(data));
         DataViewSchema.Column[] columns = label is DataViewSchema.Column l ? [features, l] : [features];
         using (var cursor = data.GetRowCursor(columns))
         {
-            var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
-            var getLabel = label is DataViewSchema.Column lc ? KeyReader.Getter(cursor, lc) : null;
-            VBuffer<float> buffer = default;
-            while (cursor.MoveNext())
-            {
-                if ((long)(count + 1) * length > Array.MaxLength)
-                    throw new InvalidDataException($"The training data is too large to hold in memory ({count} rows of {length} floats).");
-                if ((count + 1) * length > values.Length) Array.Resize(ref values, (int)Math.Min(Array.MaxLength, 2L * values.Length + length));
-                if (getLabel is not null)
-                {
-                    ulong key = getLabel();
-                    if (key == 0)
-                        throw new InvalidDataException(
-                            $"Label column '{label!.Value.Name}' is missing at row {count}: every training row needs a label. " +
-                            "Remove unlabelled rows first, e.g. with mlContext.Data.FilterRowsByMissingValues on the raw label, " +
-                            "or map only known values with MapValueToKey.");
-                    if (count == labels.Length) Array.Resize(ref labels, 2 * labels.Length);
-                    labels[count] = (long)(key - 1);
-                }
-                getFeatures(ref buffer);
-                var row = values.AsSpan(count * length, length);
-                buffer.CopyTo(row);
-                int bad = IndexOfNonFinite(row);
-                if (bad >= 0)
-                    throw new InvalidDataException(
-                        $"Feature column '{features.Name}' has {row[bad]} at row {count}, slot {bad}. Replace missing values first " +
-                        "(mlContext.Transforms.ReplaceMissingValues) or drop those rows.");
-                count++;
-            }
+            var reader = new RowReader(cursor, features, label);
+            for (long row = 0; cursor.MoveNext(); row++) rows.Add(reader, row, label is not null);
         }
-        if (count == 0) throw new InvalidDataException("The training data has no rows.");
-        Array.Resize(ref values, count * length);
-        if (label is not null) Array.Resize(ref labels, count);
-        return new LabeledRows(values, labels, count, length);
+        if (rows.Count == 0) throw new InvalidDataException("The training data has no rows.");
+        return rows.Build();
     }
 
-    private static int IndexOfNonFinite(ReadOnlySpan<float> row)
+    /// <summary>
+    /// Reads one view holding two domains: rows whose <paramref name="domain"/> is false are the
+    /// source, rows where it is true the target. Source labels are read when <paramref name="label"/>
+    /// is given (every source row must have one); target labels never are.
+    /// </summary>
+    /// <exception cref="InvalidDataException">No source or no target rows; a NaN feature; a source row without a label.</exception>
+    public static (LabeledRows Source, LabeledRows Target) ReadDomains(IDataView data, DataViewSchema.Column features, DataViewSchema.Column? label,
+        DataViewSchema.Column domain)
     {
-        for (int i = 0; i < row.Length; i++)
-            if (!float.IsFinite(row[i])) return i;
-        return -1;
+        var source = new Builder(features, label, CapacityHint(data));
+        var target = new Builder(features, null, CapacityHint(data));
+        DataViewSchema.Column[] columns = label is DataViewSchema.Column l ? [features, l, domain] : [features, domain];
+        using (var cursor = data.GetRowCursor(columns))
+        {
+            var reader = new RowReader(cursor, features, label);
+            var getDomain = cursor.GetGetter<bool>(domain);
+            bool isTarget = false;
+            for (long row = 0; cursor.MoveNext(); row++)
+            {
+                getDomain(ref isTarget);
+                (isTarget ? target : source).Add(reader, row, readLabel: !isTarget && label is not null);
+            }
+        }
+        if (source.Count == 0)
+            throw new InvalidDataException($"The data has no source rows (where '{domain.Name}' is false): the source supplies the labels.");
+        if (target.Count == 0)
+            throw new InvalidDataException(
+                $"The data has no target rows (where '{domain.Name}' is true). Combine source and target data with mlContext.TransferLearning().CombineDomains.");
+        return (source.Build(), target.Build());
+    }
+
+    private static int CapacityHint(IDataView data) => data.GetRowCount() is long n and > 0 and < 1 << 24 ? (int)n : 1024;
+
+    /// <summary>The getters of one cursor.</summary>
+    private sealed class RowReader(DataViewRow cursor, DataViewSchema.Column features, DataViewSchema.Column? label)
+    {
+        private readonly ValueGetter<VBuffer<float>> _features = cursor.GetGetter<VBuffer<float>>(features);
+        private readonly Func<ulong>? _label = label is DataViewSchema.Column l ? KeyReader.Getter(cursor, l) : null;
+        private VBuffer<float> _buffer;
+
+        public string FeatureName => features.Name;
+
+        public string LabelName => label?.Name ?? "";
+
+        public void ReadFeatures(Span<float> destination)
+        {
+            _features(ref _buffer);
+            _buffer.CopyTo(destination);
+        }
+
+        public ulong ReadLabel() => _label!();
+    }
+
+    /// <summary>Grows the arrays as rows arrive and checks each row.</summary>
+    private sealed class Builder
+    {
+        private readonly int _length;
+        private readonly bool _labelled;
+        private float[] _values;
+        private long[] _labels;
+
+        public Builder(DataViewSchema.Column features, DataViewSchema.Column? label, int capacity)
+        {
+            _length = ((VectorDataViewType)features.Type).Size;
+            _labelled = label is not null;
+            int rows = (int)Math.Min(Math.Max(1, capacity), Array.MaxLength / _length);
+            _values = new float[rows * _length];
+            _labels = _labelled ? new long[rows] : [];
+        }
+
+        public int Count { get; private set; }
+
+        public void Add(RowReader reader, long row, bool readLabel)
+        {
+            if ((long)(Count + 1) * _length > Array.MaxLength)
+                throw new InvalidDataException($"The training data is too large to hold in memory ({Count} rows of {_length} floats).");
+            if ((Count + 1) * _length > _values.Length) Array.Resize(ref _values, (int)Math.Min(Array.MaxLength, 2L * _values.Length + _length));
+            if (readLabel)
+            {
+                ulong key = reader.ReadLabel();
+                if (key == 0)
+                    throw new InvalidDataException(
+                        $"Label column '{reader.LabelName}' is missing at row {row}: every labelled training row needs a label. " +
+                        "Remove unlabelled rows first, e.g. with mlContext.Data.FilterRowsByMissingValues on the raw label, " +
+                        "or map only known values with MapValueToKey.");
+                if (Count == _labels.Length) Array.Resize(ref _labels, 2 * _labels.Length);
+                _labels[Count] = (long)(key - 1);
+            }
+            var values = _values.AsSpan(Count * _length, _length);
+            reader.ReadFeatures(values);
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (!float.IsFinite(values[i]))
+                    throw new InvalidDataException(
+                        $"Feature column '{reader.FeatureName}' has {values[i]} at row {row}, slot {i}. Replace missing values first " +
+                        "(mlContext.Transforms.ReplaceMissingValues) or drop those rows.");
+            }
+            Count++;
+        }
+
+        public LabeledRows Build()
+        {
+            Array.Resize(ref _values, Count * _length);
+            if (_labelled) Array.Resize(ref _labels, Count);
+            return new LabeledRows(_values, _labels, Count, _length);
+        }
     }
 }

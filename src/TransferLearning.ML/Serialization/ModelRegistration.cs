@@ -1,5 +1,6 @@
 using Microsoft.ML.Runtime;
 using TransferLearning.ML.Classification;
+using TransferLearning.ML.DomainAdaptation;
 
 namespace TransferLearning.ML.Serialization;
 
@@ -10,5 +11,7 @@ internal static class ModelRegistration
     {
         MlNetInternals.RegisterLoader(catalog, typeof(NetworkClassifierTransformer), NetworkClassifierTransformer.LoaderMethod,
             NetworkClassifierTransformer.UserName, NetworkClassifierTransformer.LoaderSignature);
+        MlNetInternals.RegisterLoader(catalog, typeof(TransferComponentsTransformer), TransferComponentsTransformer.LoaderMethod,
+            TransferComponentsTransformer.UserName, TransferComponentsTransformer.LoaderSignature);
     }
 }

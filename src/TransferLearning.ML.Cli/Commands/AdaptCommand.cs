@@ -1,0 +1,95 @@
+using System.CommandLine;
+using Microsoft.ML;
+using Spectre.Console;
+using TransferLearning.ML.DomainAdaptation;
+using TransferLearning.ML.Torch.Adaptation;
+
+namespace TransferLearning.ML.Cli.Commands;
+
+/// <summary>
+/// <c>tlml adapt</c>: domain adaptation from files. A labelled source CSV and an unlabelled target
+/// CSV (same feature columns) in; a DANN classifier, or TCA followed by ML.NET's L-BFGS maximum
+/// entropy classifier, out. With --target-test (labelled target rows) it reports target accuracy.
+/// </summary>
+internal static class AdaptCommand
+{
+    public enum Method
+    {
+        Dann,
+        Tca,
+    }
+
+    public static Command Create()
+    {
+        var method = new Option<Method>("--method") { Description = "Dann (domain-adversarial network) or Tca (transfer components + max-entropy classifier).", DefaultValueFactory = _ => Method.Dann };
+        var source = new Option<FileInfo>("--source") { Description = "Labelled source CSV with a header row.", Required = true };
+        var target = new Option<FileInfo>("--target") { Description = "Target CSV with the same feature columns; its labels, if any, are not used.", Required = true };
+        var targetTest = new Option<FileInfo?>("--target-test") { Description = "Labelled target CSV to measure accuracy on." };
+        var label = new Option<string>("--label", "-l") { Description = "The label column.", DefaultValueFactory = _ => "Label" };
+        var network = new Option<string>("--network") { Description = NetworkArgument.Help, DefaultValueFactory = _ => "mlp:128" };
+        var imageRecipe = new Option<bool>("--image-recipe") { Description = "DANN: per-image standardisation, AdaBN, augmentation, information maximisation, λ ≤ 0.3 (needs a lenet:CxHxW network)." };
+        var maximumLambda = new Option<double?>("--lambda") { Description = "DANN: the value λ rises to (default 1, or 0.3 with --image-recipe)." };
+        var components = new Option<int>("--components") { Description = "TCA: number of components.", DefaultValueFactory = _ => 30 };
+        var mu = new Option<double>("--mu") { Description = "TCA: μ.", DefaultValueFactory = _ => 1.0 };
+        var kernel = new Option<TcaKernel>("--kernel") { Description = "TCA: Linear or Rbf.", DefaultValueFactory = _ => TcaKernel.Linear };
+        var training = new TrainingArguments();
+        var output = new ModelOutput();
+        var command = new Command("adapt", "Domain adaptation: train on labelled source rows and unlabelled target rows (DANN or TCA).")
+        {
+            method, source, target, targetTest, label, network, imageRecipe, maximumLambda, components, mu, kernel,
+        };
+        training.AddTo(command);
+        output.AddTo(command);
+        command.SetAction(r => CommandRunner.Run(() =>
+        {
+            var dann = training.Apply(r, r.GetValue(imageRecipe)
+                ? DomainAdversarialOptions.ForImages(NetworkArgument.Parse(r.GetValue(network)!))
+                : new DomainAdversarialOptions { Network = NetworkArgument.Parse(r.GetValue(network)!) });
+            if (r.GetValue(maximumLambda) is double lambda) dann.MaximumLambda = lambda;
+            dann.LabelColumnName = ModelOutput.LabelKeyColumn;
+
+            var ml = new MLContext(dann.Seed).RegisterTransferLearning();
+            string labelName = r.GetValue(label)!;
+            var (sourceData, featureColumns) = CsvData.LoadLabelled(ml, r.GetValue(source)!.FullName, labelName, null);
+            var targetData = CsvData.LoadUnlabelled(ml, r.GetValue(target)!.FullName, featureColumns);
+            var combined = ml.TransferLearning().CombineDomains(sourceData, targetData);
+            var labelMap = ml.Transforms.Conversion.MapValueToKey(ModelOutput.LabelKeyColumn, labelName).Fit(sourceData);
+            var keyed = labelMap.Transform(combined);
+
+            IEstimator<ITransformer> pipeline = ml.Transforms.Concatenate("Features", featureColumns).Append(ml.Transforms.NormalizeMinMax("Features"));
+            pipeline = r.GetValue(method) == Method.Dann
+                ? pipeline.Append(ml.TransferLearning().DomainAdversarial(dann))
+                : pipeline
+                    .Append(ml.TransferLearning().TransferComponents(new TransferComponentsOptions
+                    {
+                        Components = r.GetValue(components), Mu = r.GetValue(mu), Kernel = r.GetValue(kernel), Seed = dann.Seed,
+                    }))
+                    .Append(new SourceRowsOnly(ml, ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(ModelOutput.LabelKeyColumn, "TransferComponents")));
+            pipeline = pipeline.Append(ml.Transforms.Conversion.MapKeyToValue(ModelOutput.PredictedClassColumn, "PredictedLabel"));
+            var model = ConsoleReport.WithProgress($"Adapting ({r.GetValue(method)})", progress =>
+            {
+                dann.Progress = progress;
+                return pipeline.Fit(keyed);
+            });
+
+            foreach (var classifier in ModelParts.Flatten(model).OfType<Classification.NetworkClassifierTransformer>())
+                foreach (var (name, value) in classifier.TrainingReport?.Metrics ?? new Dictionary<string, double>())
+                    AnsiConsole.MarkupLine($"{Markup.Escape(name)}: {value:F3}");
+            var test = r.GetValue(targetTest) is FileInfo file
+                ? labelMap.Transform(CsvData.LoadLabelled(ml, file.FullName, labelName, featureColumns).Data)
+                : null;
+            if (test is null) AnsiConsole.MarkupLine("No --target-test given: target accuracy not measured.");
+            output.Write(r, ml, model, keyed.Schema, test);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Fits an ML.NET trainer on the source rows only (the target rows carry no label).</summary>
+    private sealed class SourceRowsOnly(MLContext ml, IEstimator<ITransformer> trainer) : IEstimator<ITransformer>
+    {
+        public ITransformer Fit(IDataView input) => trainer.Fit(ml.Data.FilterRowsByMissingValues(input, ModelOutput.LabelKeyColumn));
+
+        public SchemaShape GetOutputSchema(SchemaShape inputSchema) => trainer.GetOutputSchema(inputSchema);
+    }
+}
