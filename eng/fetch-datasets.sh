@@ -4,6 +4,7 @@
 # one; nothing is downloaded at run time. Idempotent: files already there are kept.
 #   fashion-mnist/  Fashion-MNIST IDX files (MIT)           <- Debian dataset-fashion-mnist
 #   optdigits/      UCI optdigits, scikit-learn's 1797 rows  <- Debian python3-sklearn (CC BY 4.0)
+#   photos/         12 nature photos (GPL-2+), the backgrounds of the MNIST-M style target <- Debian mate-backgrounds
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cache="${TLML_DATASETS:-.cache/datasets}"
@@ -11,18 +12,31 @@ mkdir -p "$cache"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# extract PACKAGE TARGET-DIR PATH...: the named files of a Debian package, flattened into TARGET-DIR.
+deb_of() { ls "$work"/"$1"_*.deb 2>/dev/null | head -n 1; }
+
+# fetch_deb PACKAGE: the package file in $work (once).
+fetch_deb() {
+  [[ -n "$(deb_of "$1")" ]] && return
+  if ! (cd "$work" && apt-get download "$1" >/dev/null 2>&1); then
+    apt-get update >/dev/null 2>&1 || true
+    (cd "$work" && apt-get download "$1")
+  fi
+}
+
+# extract PACKAGE TARGET-DIR PATH... (or one PATTERN): the named files of a Debian package, flattened into TARGET-DIR.
 extract() {
   local package=$1 target=$2; shift 2
   local missing=()
+  if [[ "$1" == *'*'* ]]; then  # a pattern: expand it against the package's file list
+    fetch_deb "$package"
+    mapfile -t expanded < <(dpkg-deb --fsys-tarfile "$(deb_of "$package")" | tar -t --wildcards "./$1" | sed 's|^\./||')
+    set -- "${expanded[@]}"
+  fi
   for path in "$@"; do [[ -f "$cache/$target/$(basename "$path")" ]] || missing+=("$path"); done
   (( ${#missing[@]} == 0 )) && { echo "$target: present"; return; }
-  if ! (cd "$work" && apt-get download "$package" >/dev/null 2>&1); then
-    apt-get update >/dev/null 2>&1 || true
-    (cd "$work" && apt-get download "$package")
-  fi
+  fetch_deb "$package"
   local deb
-  deb=$(ls "$work"/"${package}"_*.deb | head -n 1)
+  deb=$(deb_of "$package")
   mkdir -p "$cache/$target"
   for path in "${missing[@]}"; do
     dpkg-deb --fsys-tarfile "$deb" | tar -x -O "./$path" > "$cache/$target/$(basename "$path")"
@@ -36,4 +50,5 @@ extract dataset-fashion-mnist fashion-mnist \
   usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz \
   usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz
 extract python3-sklearn optdigits usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz
+extract mate-backgrounds photos 'usr/share/backgrounds/mate/nature/*.jpg'
 echo "datasets in $cache"

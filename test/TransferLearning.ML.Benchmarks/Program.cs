@@ -1,6 +1,6 @@
 using TransferLearning.ML.Benchmarks;
 
-// usage: TransferLearning.ML.Benchmarks [foundation [--repeats N] | layer-transfer [--plot PATH]]
+// usage: TransferLearning.ML.Benchmarks [foundation [--repeats N] | layer-transfer [--plot PATH] | domain-adaptation]
 var name = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "foundation";
 int repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).FirstOrDefault(3);
 switch (name)
@@ -11,7 +11,10 @@ switch (name)
     case "layer-transfer":
         LayerTransferBenchmark.Run(args.SkipWhile(a => a != "--plot").Skip(1).FirstOrDefault("docs/images/transferability-fashion-mnist.png"));
         return 0;
+    case "domain-adaptation":
+        DomainAdaptationBenchmark.Run();
+        return 0;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{name}'; known: foundation, layer-transfer");
+        Console.Error.WriteLine($"unknown benchmark '{name}'; known: foundation, layer-transfer, domain-adaptation");
         return 2;
 }

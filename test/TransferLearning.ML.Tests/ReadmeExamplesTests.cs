@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using TransferLearning.ML.DomainAdaptation;
 using TransferLearning.ML.FineTuning;
+using TransferLearning.ML.Torch.Adaptation;
 using TransferLearning.ML.Torch.Networks;
 
 namespace TransferLearning.ML.Tests;
@@ -94,6 +96,48 @@ public sealed class ReadmeExamplesTests
         {
             Environment.CurrentDirectory = previous;
         }
+    }
+
+    [TestMethod]
+    public void DannAndTca()
+    {
+        var ml = new MLContext(0);
+        var sourceRows = ml.Data.LoadFromEnumerable(Tests.DomainAdaptation.ShiftedBlobs.Make(200, false, 1));
+        var targetRows = ml.Data.LoadFromEnumerable(Tests.DomainAdaptation.ShiftedBlobs.Make(200, true, 2)
+            .Select(r => new Tests.DomainAdaptation.ShiftedBlobs.Unlabelled { Features = r.Features }).ToArray());
+        var output = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            // --- README ---
+            var combined = ml.TransferLearning().CombineDomains(sourceRows, targetRows);   // adds IsTarget
+            var dann = ml.Transforms.Conversion.MapValueToKey("Label")
+                .Append(ml.TransferLearning().DomainAdversarial(new DomainAdversarialOptions
+                {
+                    Network = NetworkSpec.Mlp(128),      // feature extractor; the head is the label predictor
+                    Epochs = 30,
+                    ValidationFraction = 0.1,            // source rows held out: epoch selection never sees a target label
+                    SelectionCriterion = SelectionCriterion.SourceErrorPlusDomainDistance,
+                }))
+                .Fit(combined);
+            var report = dann.LastTransformer.TrainingReport!;  // per epoch: label, domain, domain-accuracy, lambda
+            Console.WriteLine(report.Metrics[DomainAdversarialTrainer.ProxyADistanceAfter]);
+
+            var tca = ml.TransferLearning().TransferComponents(components: 30)
+                .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
+                .Fit(combined);
+            var sourceRowsOnly = ml.Data.FilterRowsByMissingValues(tca.Transform(combined), "Label");
+            var classifier = ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("Label", "TransferComponents").Fit(sourceRowsOnly);
+            // --- end ---
+            Assert.HasCount(30, report.Epochs);
+            Assert.IsNotNull(classifier);
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+        Assert.IsTrue(double.TryParse(output.ToString(), CultureInfo.CurrentCulture, out _));
     }
 
     public sealed class Digit
