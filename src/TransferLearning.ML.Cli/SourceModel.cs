@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using TransferLearning.ML.Classification;
@@ -37,8 +38,20 @@ internal sealed class SourceModel
         return new SourceModel(model, schema, parts.Take(index).ToList(), (NetworkClassifierTransformer)parts[index]);
     }
 
-    /// <summary>A target CSV: the source's input columns found in its header, and the label as text.</summary>
-    public IDataView LoadCsv(MLContext ml, string path, string label) => CsvData.LoadForSchema(ml, path, InputSchema, label);
+    /// <summary>
+    /// The saved source model and the target rows (read through the source's input schema, the
+    /// label as text), with the target label mapped to <see cref="ModelOutput.LabelKeyColumn"/>
+    /// by a map fitted on the training rows.
+    /// </summary>
+    public static (SourceModel Source, IDataView KeyedTrain, IDataView KeyedTest) LoadWithTarget(
+        ParseResult result, MLContext ml, string sourcePath, DataArguments data, int seed)
+    {
+        var source = Load(ml, sourcePath);
+        string label = data.Label(result);
+        var (train, test) = data.Load(result, ml, seed, path => CsvData.LoadForSchema(ml, path, source.InputSchema, label));
+        var labelMap = ml.Transforms.Conversion.MapValueToKey(ModelOutput.LabelKeyColumn, label).Fit(train);
+        return (source, labelMap.Transform(train), labelMap.Transform(test));
+    }
 
     /// <summary>The rows after the source's preprocessing.</summary>
     public IDataView Prepare(IDataView data) => Preprocessing.Aggregate(data, (view, transformer) => transformer.Transform(view));

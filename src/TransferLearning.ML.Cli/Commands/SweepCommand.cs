@@ -34,13 +34,10 @@ internal static class SweepCommand
             var options = training.Apply(r, new LayerTransferOptions { LabelColumnName = ModelOutput.LabelKeyColumn });
             var seedList = r.GetValue(seeds)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
             var ml = new MLContext(options.Seed).RegisterTransferLearning();
-            var sourceModel = SourceModel.Load(ml, r.GetValue(source)!.FullName);
+            var (sourceModel, keyedTrain, keyedTest) = SourceModel.LoadWithTarget(r, ml, r.GetValue(source)!.FullName, data, options.Seed);
             options.FeatureColumnName = sourceModel.Classifier.FeatureColumnName;
-            string label = data.Label(r);
-            var (train, test) = data.Load(r, ml, options.Seed, path => sourceModel.LoadCsv(ml, path, label));
-            var labelMap = ml.Transforms.Conversion.MapValueToKey(ModelOutput.LabelKeyColumn, label).Fit(train);
-            var result = ml.TransferLearning().TransferabilitySweep(sourceModel.Model, ml.Data.Cache(sourceModel.Prepare(labelMap.Transform(train))),
-                ml.Data.Cache(sourceModel.Prepare(labelMap.Transform(test))), options, seedList);
+            var result = ml.TransferLearning().TransferabilitySweep(sourceModel.Model, ml.Data.Cache(sourceModel.Prepare(keyedTrain)),
+                ml.Data.Cache(sourceModel.Prepare(keyedTest)), options, seedList);
             AnsiConsole.WriteLine(result.ToMarkdown());
             TransferabilityPlot.Save(result, r.GetValue(plot)!, r.GetValue(title));
             AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(r.GetValue(plot)!)}[/].");

@@ -54,20 +54,17 @@ internal static class TransferCommand
                     : null,
             });
             var ml = new MLContext(options.Seed).RegisterTransferLearning();
-            var sourceModel = SourceModel.Load(ml, r.GetValue(source)!.FullName);
+            var (sourceModel, keyedTrain, keyedTest) = SourceModel.LoadWithTarget(r, ml, r.GetValue(source)!.FullName, data, options.Seed);
             options.FeatureColumnName = sourceModel.Classifier.FeatureColumnName;
-            string label = data.Label(r);
-            var (train, test) = data.Load(r, ml, options.Seed, path => sourceModel.LoadCsv(ml, path, label));
-            var labelMap = ml.Transforms.Conversion.MapValueToKey(ModelOutput.LabelKeyColumn, label).Fit(train);
-            var keyedTrain = labelMap.Transform(train);
+            var prepared = sourceModel.Prepare(keyedTrain);
             var classifier = ConsoleReport.WithProgress("Transfer", progress =>
             {
                 options.Progress = progress;
-                return ml.TransferLearning().LayerTransfer(sourceModel.Model, options).Fit(sourceModel.Prepare(keyedTrain));
+                return ml.TransferLearning().LayerTransfer(sourceModel.Model, options).Fit(prepared);
             });
             var keyToValue = ml.Transforms.Conversion.MapKeyToValue(ModelOutput.PredictedClassColumn, options.PredictedLabelColumnName)
-                .Fit(classifier.Transform(sourceModel.Prepare(keyedTrain)));
-            output.Write(r, ml, sourceModel.Compose(classifier, keyToValue), keyedTrain.Schema, labelMap.Transform(test));
+                .Fit(classifier.Transform(prepared));
+            output.Write(r, ml, sourceModel.Compose(classifier, keyToValue), keyedTrain.Schema, keyedTest);
             return 0;
         }));
         return command;

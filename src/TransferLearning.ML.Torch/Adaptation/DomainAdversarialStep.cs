@@ -119,18 +119,7 @@ public sealed class DomainAdversarialStep : ITrainingStep
     /// <inheritdoc />
     public Evaluation Evaluate(Tensor rows)
     {
-        long count = rows.shape[0];
-        double lossSum = 0, correct = 0;
-        for (long start = 0; start < count; start += EvaluationChunk)
-        {
-            using var scope = torch.NewDisposeScope();
-            var chunk = rows.narrow(0, start, Math.Min(EvaluationChunk, count - start));
-            var logits = _network.forward(_sourceFeatures.index_select(0, chunk));
-            var labels = _sourceLabels.index_select(0, chunk);
-            lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
-            correct += logits.argmax(1).eq(labels).sum().item<long>();
-        }
-        double loss = lossSum / count, accuracy = correct / count;
+        var (loss, accuracy) = ClassificationStep.Measure(_network, _sourceFeatures, _sourceLabels, rows);
         if (_settings.Criterion != SelectionCriterion.SourceErrorPlusDomainDistance || _targetValidation.shape[0] == 0)
             return new Evaluation(loss, accuracy);
         double distance = DiscriminatorDistance(_sourceFeatures.index_select(0, rows));

@@ -47,17 +47,24 @@ public class ClassificationStep : ITrainingStep
     /// <inheritdoc />
     public Evaluation Evaluate(Tensor rows)
     {
+        var (loss, accuracy) = Measure(Network, Features, Labels, rows);
+        return new Evaluation(loss, accuracy);
+    }
+
+    /// <summary>Mean cross-entropy and accuracy of <paramref name="network"/> on <paramref name="rows"/>, in chunks; call under no_grad.</summary>
+    public static (double Loss, double Accuracy) Measure(Network network, Tensor features, Tensor labels, Tensor rows)
+    {
         long count = rows.shape[0];
         double lossSum = 0, correct = 0;
         for (long start = 0; start < count; start += EvaluationChunk)
         {
             using var scope = torch.NewDisposeScope();
             var chunk = rows.narrow(0, start, Math.Min(EvaluationChunk, count - start));
-            var logits = Network.forward(Features.index_select(0, chunk));
-            var labels = Labels.index_select(0, chunk);
-            lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
-            correct += logits.argmax(1).eq(labels).sum().item<long>();
+            var logits = network.forward(features.index_select(0, chunk));
+            var expected = labels.index_select(0, chunk);
+            lossSum += nn.functional.cross_entropy(logits, expected, reduction: nn.Reduction.Sum).item<float>();
+            correct += logits.argmax(1).eq(expected).sum().item<long>();
         }
-        return new Evaluation(lossSum / count, correct / count);
+        return (lossSum / count, correct / count);
     }
 }

@@ -22,7 +22,7 @@ namespace TransferLearning.ML.Classification;
 /// it one row at a time. Saved with <c>mlContext.Model.Save</c>; loading needs
 /// <c>mlContext.RegisterTransferLearning()</c> (or any call to <c>mlContext.TransferLearning()</c>) first.
 /// </remarks>
-public sealed class NetworkClassifierTransformer : ITransformer, IDisposable
+public sealed class NetworkClassifierTransformer : RowMappingTransformer, IDisposable
 {
     internal const string LoaderSignature = "TLNetworkClassifier";
     internal const string UserName = "TransferLearning.ML network classifier";
@@ -81,28 +81,13 @@ public sealed class NetworkClassifierTransformer : ITransformer, IDisposable
     /// <summary>How training went (per-epoch losses, selected epoch); null for a loaded model.</summary>
     public TrainingReport? TrainingReport { get; }
 
-    /// <summary>Always true: this transformer maps rows one to one.</summary>
-    public bool IsRowToRowMapper => true;
-
     internal Network Network { get; }
 
     internal ClassifierColumns Columns { get; }
 
     internal KeyValues? Classes => _classes;
 
-    /// <summary>The input schema plus the output columns.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The feature column is missing or not a float vector of <see cref="InputLength"/>.</exception>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _mapping.OutputSchema(inputSchema);
-
-    /// <summary>A lazy view that scores the input on blocks of rows.</summary>
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return _mapping.Transform(input);
-    }
-
-    /// <summary>A row-at-a-time mapper (used by PredictionEngine).</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapping.RowMapper(inputSchema);
+    private protected override RowBlockMapping Mapping => _mapping;
 
     private static DataViewSchema.Annotations ScoreAnnotations(KeyValues? classes)
     {
@@ -119,25 +104,24 @@ public sealed class NetworkClassifierTransformer : ITransformer, IDisposable
         builder.Add(kind, TextDataViewType.Instance, (ref ReadOnlyMemory<char> v) => v = text);
     }
 
-    private static object VersionInfo() =>
+    private static object CurrentVersion() =>
         MlNetInternals.VersionInfo(ModelSignature, FormatVersion, FormatVersion, LoaderSignature, typeof(NetworkClassifierTransformer));
+
+    private protected override object VersionInfo => CurrentVersion();
 
     // Main stream, after ML.NET's header:
     //   string feature column, string score column, string predicted-label column, string learned-features column ("" = none)
     //   int32 device kind
     //   network: string spec JSON, int32 input length, int32 classes (weights in the zip entry "Network.bin")
     //   bool has class names; then the key values: string type tag, int32 count, count strings
-    void ICanSaveModel.Save(ModelSaveContext ctx)
+    private protected override void Save(ModelSaveContext context, BinaryWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(ctx);
-        MlNetInternals.BeginSave(ctx, VersionInfo());
-        var writer = MlNetInternals.Writer(ctx);
         writer.Write(Columns.Feature);
         writer.Write(Columns.Score);
         writer.Write(Columns.PredictedLabel);
         writer.Write(Columns.LearnedFeatures ?? "");
         writer.Write((int)_device);
-        NetworkPersistence.Save(ctx, writer, Network);
+        NetworkPersistence.Save(context, writer, Network);
         writer.Write(_classes is not null);
         _classes?.Save(writer);
     }
@@ -145,7 +129,7 @@ public sealed class NetworkClassifierTransformer : ITransformer, IDisposable
     // ML.NET calls this through the loader that RegisterTransferLearning adds; context is its internal ModelLoadContext.
     private static NetworkClassifierTransformer Create(IHostEnvironment env, object context)
     {
-        MlNetInternals.BeginLoad(context, VersionInfo());
+        MlNetInternals.BeginLoad(context, CurrentVersion());
         var reader = MlNetInternals.Reader(context);
         Network? network = null;
         try

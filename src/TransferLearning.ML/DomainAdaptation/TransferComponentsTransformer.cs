@@ -13,7 +13,7 @@ namespace TransferLearning.ML.DomainAdaptation;
 /// (k(x, X_fit) W), computed on blocks of rows. Saved and loaded like every transformer of this
 /// package (loading needs <c>mlContext.RegisterTransferLearning()</c>).
 /// </summary>
-public sealed class TransferComponentsTransformer : ITransformer, IDisposable
+public sealed class TransferComponentsTransformer : RowMappingTransformer, IDisposable
 {
     internal const string LoaderSignature = "TLTransferComponents";
     internal const string UserName = "TransferLearning.ML transfer component analysis";
@@ -56,34 +56,19 @@ public sealed class TransferComponentsTransformer : ITransformer, IDisposable
 
     internal TcaModel Model => _model;
 
-    /// <summary>Always true.</summary>
-    public bool IsRowToRowMapper => true;
+    private protected override RowBlockMapping Mapping => _mapping;
 
-    /// <summary>The input schema plus the components.</summary>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _mapping.OutputSchema(inputSchema);
-
-    /// <summary>A lazy view that projects the rows in blocks.</summary>
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return _mapping.Transform(input);
-    }
-
-    /// <summary>A row-at-a-time mapper (PredictionEngine).</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _mapping.RowMapper(inputSchema);
-
-    private static object VersionInfo() =>
+    private static object CurrentVersion() =>
         MlNetInternals.VersionInfo(ModelSignature, FormatVersion, FormatVersion, LoaderSignature, typeof(TransferComponentsTransformer));
+
+    private protected override object VersionInfo => CurrentVersion();
 
     // Main stream, after ML.NET's header:
     //   string feature column, string output column
     //   int32 kernel, double gamma, int32 rows n, int32 length d, int32 components m
     //   n*d floats (fitted rows), n*m floats (projection W)
-    void ICanSaveModel.Save(ModelSaveContext ctx)
+    private protected override void Save(ModelSaveContext context, BinaryWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(ctx);
-        MlNetInternals.BeginSave(ctx, VersionInfo());
-        var writer = MlNetInternals.Writer(ctx);
         writer.Write(FeatureColumnName);
         writer.Write(OutputColumnName);
         writer.Write((int)_model.Kernel);
@@ -97,7 +82,7 @@ public sealed class TransferComponentsTransformer : ITransformer, IDisposable
 
     private static TransferComponentsTransformer Create(IHostEnvironment env, object context)
     {
-        MlNetInternals.BeginLoad(context, VersionInfo());
+        MlNetInternals.BeginLoad(context, CurrentVersion());
         var reader = MlNetInternals.Reader(context);
         try
         {
