@@ -10,17 +10,6 @@ using static TorchSharp.torch;
 
 namespace TransferLearning.ML.Classification;
 
-/// <summary>What a training plan works with: the network, the training rows on the device, and the shared loop.</summary>
-/// <param name="Network">The network being trained, on <paramref name="Device"/>.</param>
-/// <param name="Features">All training rows, [rows, features].</param>
-/// <param name="Labels">Class index of each row.</param>
-/// <param name="Device">The training device.</param>
-/// <param name="Run">Runs the shared training loop (with logging and progress) for one step and one set of options.</param>
-internal sealed record TrainingContext(Network Network, Tensor Features, Tensor Labels, Device Device, Func<ITrainingStep, TrainingOptions, TrainingReport> Run);
-
-/// <summary>A method's way of training: its steps and phases, run through <see cref="TrainingContext.Run"/>.</summary>
-internal delegate TrainingReport TrainingPlan(TrainingContext context);
-
 /// <summary>Labelled training rows read and checked for a classifier method.</summary>
 internal sealed record ClassifierData(LabeledRows Rows, int Classes, KeyValues? ClassNames);
 
@@ -72,31 +61,9 @@ internal static class ClassifierTrainer
     public static NetworkClassifierTransformer Train(IHostEnvironment env, string name, ClassifierOptions options, ClassifierData data,
         Network network, TrainingPlan? plan = null)
     {
-        var host = env.Register(name);
-        try
-        {
-            var device = Devices.Resolve(options.Device);
-            network.to(device);
-            TrainingReport report;
-            using (var channel = host.Start("Training"))
-            using (var features = torch.tensor(data.Rows.Features, [data.Rows.Count, data.Rows.Length], device: device))
-            using (var labels = torch.tensor(data.Rows.Labels, device: device))
-            {
-                channel.Info(MessageSensitivity.None,
-                    $"{name}: {data.Rows.Count} rows of {data.Rows.Length} features, {data.Classes} classes, device {device}.");
-                var log = new TrainingLog(channel, options.Progress);
-                TrainingReport Run(ITrainingStep step, TrainingOptions phase) => TrainingLoop.Run(step, data.Rows.Count, phase, device, log);
-                report = plan is null
-                    ? Run(new ClassificationStep(network, features, labels), options)
-                    : plan(new TrainingContext(network, features, labels, device, Run));
-            }
-            return new NetworkClassifierTransformer(network, options.Device, data.ClassNames, ClassifierColumns.From(options), report);
-        }
-        catch
-        {
-            network.Dispose();
-            throw;
-        }
+        var report = TrainingRun.Execute(env, name, options, data.Rows, network,
+            plan ?? (context => context.Run(new ClassificationStep(network, context.Features, context.Labels), options)));
+        return new NetworkClassifierTransformer(network, options.Device, data.ClassNames, ClassifierColumns.From(options), report);
     }
 
     /// <summary>The output schema shape of a classifier estimator: the input plus Score, PredictedLabel and the optional learned features.</summary>

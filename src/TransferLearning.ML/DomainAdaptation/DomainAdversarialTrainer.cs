@@ -4,6 +4,7 @@ using Microsoft.ML.Runtime;
 using TorchSharp;
 using TransferLearning.ML.Classification;
 using TransferLearning.ML.Data;
+using TransferLearning.ML.Training;
 using TransferLearning.ML.Torch.Adaptation;
 using TransferLearning.ML.Torch.Modules;
 using TransferLearning.ML.Torch.Training;

@@ -3,6 +3,7 @@ using Microsoft.ML.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TransferLearning.ML.Classification;
+using TransferLearning.ML.Training;
 using TransferLearning.ML.Torch.Losses;
 using TransferLearning.ML.Torch.Modules;
 using TransferLearning.ML.Torch.Training;

@@ -1,6 +1,7 @@
 using Microsoft.ML.Runtime;
 using TransferLearning.ML.Classification;
 using TransferLearning.ML.DomainAdaptation;
+using TransferLearning.ML.ZeroShot;
 
 namespace TransferLearning.ML.Serialization;
 
@@ -13,5 +14,7 @@ internal static class ModelRegistration
             NetworkClassifierTransformer.UserName, NetworkClassifierTransformer.LoaderSignature);
         MlNetInternals.RegisterLoader(catalog, typeof(TransferComponentsTransformer), TransferComponentsTransformer.LoaderMethod,
             TransferComponentsTransformer.UserName, TransferComponentsTransformer.LoaderSignature);
+        MlNetInternals.RegisterLoader(catalog, typeof(ZeroShotTransformer), ZeroShotTransformer.LoaderMethod,
+            ZeroShotTransformer.UserName, ZeroShotTransformer.LoaderSignature);
     }
 }
