@@ -5,6 +5,7 @@
 #   fashion-mnist/  Fashion-MNIST IDX files (MIT)           <- Debian dataset-fashion-mnist
 #   optdigits/      UCI optdigits, scikit-learn's 1797 rows  <- Debian python3-sklearn (CC BY 4.0)
 #   photos/         12 nature photos (GPL-2+), the backgrounds of the MNIST-M style target <- Debian mate-backgrounds
+#   wordnet/        WordNet 3.0 noun index and data (WordNet licence), for hypernym class descriptions <- Debian wordnet-base
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cache="${TLML_DATASETS:-.cache/datasets}"
@@ -51,4 +52,5 @@ extract dataset-fashion-mnist fashion-mnist \
   usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz
 extract python3-sklearn optdigits usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz
 extract mate-backgrounds photos 'usr/share/backgrounds/mate/nature/*.jpg'
+extract wordnet-base wordnet usr/share/wordnet/index.noun usr/share/wordnet/data.noun
 echo "datasets in $cache"

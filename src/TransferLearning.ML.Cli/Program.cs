@@ -8,6 +8,7 @@ var root = new RootCommand("tlml: transfer learning for ML.NET, trained with Tor
     TransferCommand.Create(),
     SweepCommand.Create(),
     AdaptCommand.Create(),
+    ZeroShotCommand.Create(),
     PredictCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -1,6 +1,6 @@
 using TransferLearning.ML.Benchmarks;
 
-// usage: TransferLearning.ML.Benchmarks [foundation [--repeats N] | layer-transfer [--plot PATH] | domain-adaptation]
+// usage: TransferLearning.ML.Benchmarks [foundation [--repeats N] | layer-transfer [--plot PATH] | domain-adaptation | zero-shot]
 var name = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "foundation";
 int repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).FirstOrDefault(3);
 switch (name)
@@ -14,7 +14,10 @@ switch (name)
     case "domain-adaptation":
         DomainAdaptationBenchmark.Run();
         return 0;
+    case "zero-shot":
+        ZeroShotBenchmark.Run();
+        return 0;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{name}'; known: foundation, layer-transfer, domain-adaptation");
+        Console.Error.WriteLine($"unknown benchmark '{name}'; known: foundation, layer-transfer, domain-adaptation, zero-shot");
         return 2;
 }

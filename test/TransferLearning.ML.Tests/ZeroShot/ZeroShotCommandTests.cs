@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace TransferLearning.ML.Tests.ZeroShot;
+
+[TestClass]
+public sealed class ZeroShotCommandTests
+{
+    [TestMethod]
+    public void TrainsFromFilesPredictsUnseenClassesAndReloads()
+    {
+        var zoo = ZooTests.Load();
+        var unique = zoo.Animals.Select((a, i) => (Name: a, Vector: zoo.Values[i].Take(15).ToArray()))
+            .GroupBy(a => string.Join(",", a.Vector)).Select(g => g.First()).ToArray();
+        var random = new Random(11);
+        var unseen = unique.OrderBy(_ => random.Next()).Take(6).Select(a => a.Name).ToHashSet();
+        var mixing = Enumerable.Range(0, 15 * 20).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        string Row(string name, float[] a) => name + "," + string.Join(",", Enumerable.Range(0, 20).Select(j =>
+            (Enumerable.Range(0, 15).Sum(i => a[i] * mixing[i * 20 + j]) + (random.NextDouble() - 0.5) * 0.4).ToString("R", CultureInfo.InvariantCulture)));
+
+        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "zeroshot-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        string header = "animal," + string.Join(",", Enumerable.Range(0, 20).Select(j => $"x{j}"));
+        string train = Path.Combine(directory, "seen.csv"), test = Path.Combine(directory, "unseen.csv"), table = Path.Combine(directory, "table.csv");
+        File.WriteAllLines(train, new[] { header }.Concat(unique.Where(a => !unseen.Contains(a.Name)).SelectMany(a => Enumerable.Range(0, 8).Select(_ => Row(a.Name, a.Vector)))));
+        File.WriteAllLines(test, new[] { header }.Concat(unique.Where(a => unseen.Contains(a.Name)).SelectMany(a => Enumerable.Range(0, 10).Select(_ => Row(a.Name, a.Vector)))));
+        File.WriteAllLines(table, new[] { "animal," + string.Join(",", zoo.AttributeNames.Take(15)) }
+            .Concat(unique.Select(a => a.Name + "," + string.Join(",", a.Vector.Select(v => v.ToString(CultureInfo.InvariantCulture))))));
+
+        foreach (var method in new[] { "Attributes", "ConSE" })
+        {
+            string model = Path.Combine(directory, method + ".zip"), metrics = Path.Combine(directory, method + ".json");
+            var (code, output) = TestData.RunTlml("zeroshot", "--method", method, "--data", train, "--label", "animal", "--table", table,
+                "--test", test, "--epochs", "30", "--output", model, "--metrics", metrics);
+            Assert.AreEqual(0, code, output);
+            StringAssert.Contains(output, "Top-1");
+            double top1 = JsonDocument.Parse(File.ReadAllText(metrics)).RootElement.GetProperty("Top1Accuracy").GetDouble();
+            Assert.IsGreaterThan(1.0 / unseen.Count, top1, $"{method}: top-1 {top1:P1}, chance {1.0 / unseen.Count:P1}");
+
+            var predictions = Path.Combine(directory, method + ".csv");
+            (code, output) = TestData.RunTlml("predict", "--model", model, "--data", test, "--output", predictions);
+            Assert.AreEqual(0, code, output);
+            Assert.IsTrue(File.ReadLines(predictions).Skip(1).All(l => unseen.Contains(l.Split(',')[0])), $"{method} predicts unseen animals by name");
+        }
+    }
+}
