@@ -5,6 +5,7 @@ using TransferLearning.ML.DomainAdaptation;
 using TransferLearning.ML.FineTuning;
 using TransferLearning.ML.Torch.Adaptation;
 using TransferLearning.ML.Torch.Networks;
+using TransferLearning.ML.ZeroShot;
 
 namespace TransferLearning.ML.Tests;
 
@@ -138,6 +139,46 @@ public sealed class ReadmeExamplesTests
             Console.SetOut(console);
         }
         Assert.IsTrue(double.TryParse(output.ToString(), CultureInfo.CurrentCulture, out _));
+    }
+
+    [TestMethod]
+    public void ZeroShot()
+    {
+        var ml = new MLContext(0);
+        var (zooTable, seenNames, unseenNames, rows) = Tests.ZeroShot.ZeroShotTests.ZooSetup(ml);
+        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "readme-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        File.WriteAllLines(Path.Combine(directory, "classes.csv"), zooTable.Names.Select(n =>
+            n + "," + string.Join(",", zooTable[n].Select(v => v.ToString(CultureInfo.InvariantCulture)))));
+        var seenRows = rows(seenNames, 5, 1);
+        var unseenRows = rows(unseenNames, 5, 2);
+        var seenClassifier = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.TransferLearning().NetworkClassifier(epochs: 2)).Fit(seenRows);
+        var previous = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = directory;
+        var output = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            // --- README ---
+            var table = ClassDescriptions.FromCsv("classes.csv");            // name, then the class's values
+            var zsl = ml.Transforms.Conversion.MapValueToKey("Label")
+                .Append(ml.TransferLearning().ZeroShotAttributes(table, epochs: 20))
+                .Fit(seenRows);
+            var metrics = ml.TransferLearning().EvaluateZeroShot(zsl.Transform(unseenRows), "Label", k: 2);
+            Console.WriteLine($"top-1 {metrics.Top1Accuracy:P1}, hit@2 {metrics.HitAtK:P1}");
+
+            // ConSE turns any multiclass model over the seen classes into a zero-shot one:
+            var conse = ml.TransferLearning().ConSE(table, topCount: 10).Fit(seenClassifier.Transform(unseenRows));
+            // --- end ---
+            Assert.AreEqual(unseenNames.Length, conse.CandidateClasses.Count);
+        }
+        finally
+        {
+            Console.SetOut(console);
+            Environment.CurrentDirectory = previous;
+        }
+        StringAssert.StartsWith(output.ToString(), "top-1 ");
     }
 
     public sealed class Digit

@@ -15,7 +15,7 @@ public sealed class ZeroShotTests
     /// attributes (plus "four or more legs"). Instances are the attributes seen through a fixed
     /// random linear map plus noise, so the network has to learn the attributes back.
     /// </summary>
-    private static (ClassDescriptions Table, string[] Seen, string[] Unseen, Func<string[], int, int, IDataView> Rows) ZooSetup(MLContext ml)
+    internal static (ClassDescriptions Table, string[] Seen, string[] Unseen, Func<string[], int, int, IDataView> Rows) ZooSetup(MLContext ml)
     {
         var zoo = ZooTests.Load();
         var described = zoo.Animals.Select((a, i) => (Name: a, Vector: zoo.Values[i].Take(15).Append(zoo.Values[i][15] >= 4 ? 1f : 0f).ToArray()))
