@@ -143,10 +143,10 @@ public sealed class NetworkClassifierTransformer : RowMappingTransformer, IDispo
             var classes = reader.ReadBoolean() ? KeyValues.Load(reader, network.OutputSize) : null;
             return new NetworkClassifierTransformer(network, device, classes, columns, null);
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or FormatException)
+        catch (Exception e) when (LoadFailure.IsBadData(e))
         {
             network?.Dispose();
-            throw new InvalidDataException($"Cannot load the {UserName} from this model: it is corrupt or was written by an incompatible version. {e.Message}", e);
+            throw LoadFailure.Corrupt(UserName, e);
         }
     }
 

@@ -101,9 +101,9 @@ public sealed class TransferComponentsTransformer : RowMappingTransformer, IDisp
             var projection = ReadFloats(reader, rows * components);
             return new TransferComponentsTransformer(TcaModel.FromParts(fitted, rows, length, projection, components, kernel, gamma), feature, output);
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+        catch (Exception e) when (LoadFailure.IsBadData(e))
         {
-            throw new InvalidDataException($"Cannot load the {UserName} from this model: it is corrupt or was written by an incompatible version. {e.Message}", e);
+            throw LoadFailure.Corrupt(UserName, e);
         }
     }
 

@@ -16,45 +16,32 @@ namespace TransferLearning.ML.ZeroShot;
 /// f(x)·g(y). Outputs the <c>Embedding</c> f(x), <c>Score</c> = f(x)·g(y) per candidate and
 /// <c>PredictedLabel</c>.
 /// </summary>
-public sealed class AttributeEmbeddingEstimator : IEstimator<ZeroShotTransformer>
+public sealed class AttributeEmbeddingEstimator : ZeroShotTrainingEstimator<AttributeEmbeddingOptions>
 {
-    private readonly IHostEnvironment _env;
-    private readonly AttributeEmbeddingOptions _options;
-
     /// <summary>Creates the estimator; the options are checked now.</summary>
-    public AttributeEmbeddingEstimator(IHostEnvironment env, AttributeEmbeddingOptions options)
+    public AttributeEmbeddingEstimator(IHostEnvironment env, AttributeEmbeddingOptions options) : base(env, options)
     {
-        ArgumentNullException.ThrowIfNull(env);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _env = env;
-        _options = options;
     }
 
+    private protected override string VectorColumnName => "Embedding";
+
     /// <summary>Trains f and g on the seen-class rows.</summary>
-    public ZeroShotTransformer Fit(IDataView input)
+    /// <exception cref="ArgumentException">A column is wrong, a training class is not in the table, or there is no candidate class.</exception>
+    public override ZeroShotTransformer Fit(IDataView input)
     {
-        var (rows, seen, candidates) = ZeroShotTraining.Read(input, _options);
-        var table = _options.ClassDescriptions!;
-        var network = ClassifierTrainer.CreateNetwork(_options.Network, rows.Length, _options.EmbeddingSize, _options.Seed, nameof(AttributeEmbeddingOptions.Network));
+        var (rows, seen, candidates) = ZeroShotTraining.Read(input, Options);
+        var table = Options.ClassDescriptions!;
+        var network = ClassifierTrainer.CreateNetwork(Options.Network, rows.Length, Options.EmbeddingSize, Options.Seed, nameof(AttributeEmbeddingOptions.Network));
         float[] projection = [];
-        TrainingRun.Execute(_env, "AttributeEmbedding", _options, rows, network, context =>
+        TrainingRun.Execute(Environment, "AttributeEmbedding", Options, rows, network, context =>
         {
-            using var label = torch.nn.Linear(table.Length, _options.EmbeddingSize, hasBias: false).to(context.Device);
+            using var label = torch.nn.Linear(table.Length, Options.EmbeddingSize, hasBias: false).to(context.Device);
             using var seenTable = torch.tensor(table.Matrix(seen), [seen.Length, table.Length], device: context.Device);
-            var report = context.Run(new AttributeEmbeddingStep(network, label, context.Features, context.Labels, seenTable, _options.Margin), _options);
+            var report = context.Run(new AttributeEmbeddingStep(network, label, context.Features, context.Labels, seenTable, Options.Margin), Options);
             projection = label.weight!.cpu().contiguous().data<float>().ToArray();
             return report;
         });
-        var scorer = new AttributeEmbeddingScorer(network, _options.Device, projection, table.Matrix(candidates), candidates.Length);
-        return new ZeroShotTransformer(scorer, _options.FeatureColumnName, "Embedding", _options.ScoreColumnName, _options.PredictedLabelColumnName, seen, candidates);
-    }
-
-    /// <summary>The input schema plus Embedding, Score and PredictedLabel.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        ColumnChecks.FloatVector(inputSchema, _options.FeatureColumnName, "Feature");
-        ColumnChecks.KeyLabel(inputSchema, _options.LabelColumnName);
-        return ZeroShotTraining.OutputShape(inputSchema, "Embedding", _options);
+        var scorer = new AttributeEmbeddingScorer(network, Options.Device, projection, table.Matrix(candidates), candidates.Length);
+        return new ZeroShotTransformer(scorer, Options.FeatureColumnName, VectorColumnName, Options.ScoreColumnName, Options.PredictedLabelColumnName, seen, candidates);
     }
 }

@@ -21,45 +21,31 @@ namespace TransferLearning.ML.ZeroShot;
 /// names. Outputs: <c>Attributes</c> (probabilities for binary attributes), <c>Score</c> over the
 /// candidates and <c>PredictedLabel</c> (a key whose values are the candidate names).
 /// </remarks>
-public sealed class ZeroShotAttributeEstimator : IEstimator<ZeroShotTransformer>
+public sealed class ZeroShotAttributeEstimator : ZeroShotTrainingEstimator<ZeroShotAttributeOptions>
 {
-    private readonly IHostEnvironment _env;
-    private readonly ZeroShotAttributeOptions _options;
-
     /// <summary>Creates the estimator; the options are checked now.</summary>
-    public ZeroShotAttributeEstimator(IHostEnvironment env, ZeroShotAttributeOptions options)
+    public ZeroShotAttributeEstimator(IHostEnvironment env, ZeroShotAttributeOptions options) : base(env, options)
     {
-        ArgumentNullException.ThrowIfNull(env);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _env = env;
-        _options = options;
     }
+
+    private protected override string VectorColumnName => Options.AttributesColumnName;
 
     /// <summary>Trains the attribute network on the seen-class rows.</summary>
-    /// <exception cref="ArgumentException">A column is wrong or a training class is not in the table.</exception>
-    public ZeroShotTransformer Fit(IDataView input)
+    /// <exception cref="ArgumentException">A column is wrong, a training class is not in the table, or there is no candidate class.</exception>
+    public override ZeroShotTransformer Fit(IDataView input)
     {
-        var (rows, seen, candidates) = ZeroShotTraining.Read(input, _options);
-        var table = _options.ClassDescriptions!;
+        var (rows, seen, candidates) = ZeroShotTraining.Read(input, Options);
+        var table = Options.ClassDescriptions!;
         bool binary = table.IsBinary;
-        var matching = _options.Matching ?? (binary ? AttributeMatching.DirectAttributePrediction : AttributeMatching.Cosine);
-        var network = ClassifierTrainer.CreateNetwork(_options.Network, rows.Length, table.Length, _options.Seed, nameof(ZeroShotAttributeOptions.Network));
-        TrainingRun.Execute(_env, "ZeroShotAttributes", _options, rows, network, context =>
+        var matching = Options.Matching ?? (binary ? AttributeMatching.DirectAttributePrediction : AttributeMatching.Cosine);
+        var network = ClassifierTrainer.CreateNetwork(Options.Network, rows.Length, table.Length, Options.Seed, nameof(ZeroShotAttributeOptions.Network));
+        TrainingRun.Execute(Environment, "ZeroShotAttributes", Options, rows, network, context =>
         {
             using var seenTable = torch.tensor(table.Matrix(seen), [seen.Length, table.Length], device: context.Device);
-            return context.Run(new AttributeStep(network, context.Features, context.Labels, seenTable, binary, matching), _options);
+            return context.Run(new AttributeStep(network, context.Features, context.Labels, seenTable, binary, matching), Options);
         });
-        var scorer = new AttributePredictionScorer(network, _options.Device, binary, matching, table.Matrix(candidates), candidates.Length);
-        return new ZeroShotTransformer(scorer, _options.FeatureColumnName, _options.AttributesColumnName, _options.ScoreColumnName,
-            _options.PredictedLabelColumnName, seen, candidates);
-    }
-
-    /// <summary>The input schema plus Attributes, Score and PredictedLabel.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        ColumnChecks.FloatVector(inputSchema, _options.FeatureColumnName, "Feature");
-        ColumnChecks.KeyLabel(inputSchema, _options.LabelColumnName);
-        return ZeroShotTraining.OutputShape(inputSchema, _options.AttributesColumnName, _options);
+        var scorer = new AttributePredictionScorer(network, Options.Device, binary, matching, table.Matrix(candidates), candidates.Length);
+        return new ZeroShotTransformer(scorer, Options.FeatureColumnName, Options.AttributesColumnName, Options.ScoreColumnName,
+            Options.PredictedLabelColumnName, seen, candidates);
     }
 }

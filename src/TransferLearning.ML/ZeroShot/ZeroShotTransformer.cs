@@ -108,9 +108,9 @@ public sealed class ZeroShotTransformer : RowMappingTransformer, IDisposable
             };
             return new ZeroShotTransformer(scorer, columns[0], columns[1], columns[2], columns[3], seen, candidates);
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+        catch (Exception e) when (LoadFailure.IsBadData(e))
         {
-            throw new InvalidDataException($"Cannot load the {UserName} from this model: it is corrupt or was written by an incompatible version. {e.Message}", e);
+            throw LoadFailure.Corrupt(UserName, e);
         }
     }
 
