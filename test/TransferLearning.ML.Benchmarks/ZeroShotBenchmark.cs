@@ -25,7 +25,8 @@ internal static class ZeroShotBenchmark
     // WordNet lemmas for names that are not lemmas; MiniLM embeds the name itself.
     private static readonly Dictionary<string, string> Lemmas = new() { ["T-shirt/top"] = "t-shirt", ["Ankle boot"] = "boot" };
 
-    public static void Run()
+    /// <param name="only">Run only the tables whose name contains this text (null: all).</param>
+    public static void Run(string? only = null)
     {
         var watch = Stopwatch.StartNew();
         var train = FashionMnist.Load(train: true);
@@ -34,11 +35,15 @@ internal static class ZeroShotBenchmark
         var seenIndices = Enumerable.Range(0, 10).Where(i => !Unseen.Contains(names[i])).ToArray();
         var unseenIndices = Enumerable.Range(0, 10).Where(i => Unseen.Contains(names[i])).ToArray();
         var seen = seenIndices.Select(i => names[i]).ToArray();
+        var miniLm = MiniLmEmbeddings.Create(names, new Dictionary<string, string> { ["T-shirt/top"] = "T-shirt" });
         var tables = new Dictionary<string, ClassDescriptions>
         {
-            ["MiniLM names (384-d)"] = MiniLmEmbeddings.Create(names, new Dictionary<string, string> { ["T-shirt/top"] = "T-shirt" }),
+            ["MiniLM names (384-d)"] = miniLm,
+            ["MiniLM names, centred"] = miniLm.Centered(),
             ["WordNet hypernyms (binary)"] = WordNetHypernyms.Create(Path.Combine(DatasetCache.Directory!, "wordnet"), names, Lemmas),
         };
+        if (only is not null)
+            foreach (var name in tables.Keys.Where(k => !k.Contains(only, StringComparison.OrdinalIgnoreCase)).ToArray()) tables.Remove(name);
         Console.WriteLine("Fashion-MNIST zero-shot: unseen = " + string.Join(", ", Unseen) + $"; {PerClass} training images per seen class; LeNet, {Epochs} epochs; 3 seeds");
         foreach (var (name, table) in tables) Console.WriteLine($"- {name}: {table.Length} values per class{(table.IsBinary ? ", binary" : "")}");
         Console.WriteLine();

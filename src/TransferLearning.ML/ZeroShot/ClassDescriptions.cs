@@ -56,6 +56,23 @@ public sealed class ClassDescriptions
     /// <summary>The descriptions of <paramref name="names"/>, row-major [names, Length].</summary>
     public float[] Matrix(IReadOnlyList<string> names) => names.SelectMany(n => this[n]).ToArray();
 
+    /// <summary>
+    /// The table with the mean description subtracted from every class. Semantic embeddings share a
+    /// large common component, which makes a few classes the nearest neighbour of almost anything
+    /// ("hubness"; Dinu, Lazaridou and Baroni 2015); centring removes it before cosine matching.
+    /// Binary attribute tables should not be centred (DAP needs 0/1 values).
+    /// </summary>
+    public ClassDescriptions Centered()
+    {
+        var mean = new float[Length];
+        foreach (var name in Names)
+        {
+            var vector = _vectors[name];
+            for (int i = 0; i < Length; i++) mean[i] += vector[i] / Names.Count;
+        }
+        return new ClassDescriptions(Names.Select(n => KeyValuePair.Create(n, _vectors[n].Select((v, i) => v - mean[i]).ToArray())));
+    }
+
     /// <summary>A table from an IDataView with a text name column and a known-size float vector column.</summary>
     public static ClassDescriptions FromDataView(IDataView data, string nameColumnName = "Name", string vectorColumnName = "Features")
     {

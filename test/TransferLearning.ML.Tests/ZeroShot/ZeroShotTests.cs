@@ -216,6 +216,17 @@ public sealed class ZeroShotTests
     }
 
     [TestMethod]
+    public void CentringRemovesTheMeanAndKeepsDifferences()
+    {
+        var table = new ClassDescriptions(new Dictionary<string, float[]> { ["a"] = [1, 3], ["b"] = [3, 3], ["c"] = [2, 6] });
+        var centred = table.Centered();
+        CollectionAssert.AreEqual(new[] { "a", "b", "c" }, centred.Names.ToArray());
+        CollectionAssert.AreEqual(new[] { -1f, -1f }, centred["a"]);
+        CollectionAssert.AreEqual(new[] { 0f, 2f }, centred["c"]);
+        for (int i = 0; i < 2; i++) Assert.AreEqual(0f, centred.Names.Sum(n => centred[n][i]), 1e-6);
+    }
+
+    [TestMethod]
     public void TablesLoadFromCsvAndWordVectors()
     {
         var csv = TestData.TempFile(".csv");
