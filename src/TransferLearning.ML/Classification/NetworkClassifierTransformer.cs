@@ -85,8 +85,6 @@ public sealed class NetworkClassifierTransformer : RowMappingTransformer, IDispo
 
     internal ClassifierColumns Columns { get; }
 
-    internal KeyValues? Classes => _classes;
-
     private protected override RowBlockMapping Mapping => _mapping;
 
     private static DataViewSchema.Annotations ScoreAnnotations(KeyValues? classes)

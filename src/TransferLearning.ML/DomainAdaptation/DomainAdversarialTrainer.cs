@@ -124,7 +124,7 @@ public sealed class DomainAdversarialTrainer : IEstimator<NetworkClassifierTrans
         using (var scope = torch.NewDisposeScope())
         {
             network.eval();
-            after = ProxyADistance.Compute(FeaturesOf(network, context.Features), FeaturesOf(network, target), _options.Seed);
+            after = ProxyADistance.Compute(Chunked.Map(context.Features, network.Features), Chunked.Map(target, network.Features), _options.Seed);
         }
         return report with
         {
@@ -148,19 +148,8 @@ public sealed class DomainAdversarialTrainer : IEstimator<NetworkClassifierTrans
     {
         network.eval();
         using var noGrad = torch.no_grad();
-        using var scope = torch.NewDisposeScope();
-        return FeaturesOf(network, features, logits: true).argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
-    }
-
-    private static Tensor FeaturesOf(Network network, Tensor rows, bool logits = false)
-    {
-        var chunks = new List<Tensor>();
-        for (long start = 0; start < rows.shape[0]; start += 1024)
-        {
-            var chunk = rows.narrow(0, start, Math.Min(1024, rows.shape[0] - start));
-            chunks.Add(logits ? network.forward(chunk) : network.Features(chunk));
-        }
-        return torch.cat(chunks, 0);
+        using var all = torch.arange(features.shape[0], dtype: ScalarType.Int64, device: features.device);
+        return ClassificationStep.Measure(network, features, labels, all).Accuracy;
     }
 
     /// <summary>The input schema plus Score and PredictedLabel (and the learned features when asked for).</summary>

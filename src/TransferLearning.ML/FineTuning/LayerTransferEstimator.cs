@@ -29,7 +29,6 @@ namespace TransferLearning.ML.FineTuning;
 /// </remarks>
 public sealed class LayerTransferEstimator : IEstimator<NetworkClassifierTransformer>
 {
-    private const int TeacherChunk = 1024;
     private readonly IHostEnvironment _env;
     private readonly NetworkClassifierTransformer _source;
     private readonly LayerTransferOptions _options;
@@ -127,17 +126,8 @@ public sealed class LayerTransferEstimator : IEstimator<NetworkClassifierTransfo
         try
         {
             using var noGrad = torch.no_grad();
-            var chunks = new List<Tensor>();
-            long rows = features.shape[0];
-            using (var scope = torch.NewDisposeScope())
-            {
-                for (long start = 0; start < rows; start += TeacherChunk)
-                {
-                    var chunk = features.narrow(0, start, Math.Min(TeacherChunk, rows - start)).to(sourceDevice);
-                    chunks.Add(source.forward(chunk).to(features.device));
-                }
-                return torch.cat(chunks, 0).MoveToOuterDisposeScope();
-            }
+            using var scope = torch.NewDisposeScope();
+            return Chunked.Map(features, chunk => source.forward(chunk.to(sourceDevice)).to(features.device)).MoveToOuterDisposeScope();
         }
         finally
         {
