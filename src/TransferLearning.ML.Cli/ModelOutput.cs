@@ -36,7 +36,7 @@ internal sealed class ModelOutput
         if (keyedTest is null) return;
         var scored = model.Transform(keyedTest);
         var metrics = ml.MulticlassClassification.Evaluate(scored, labelColumnName: LabelKeyColumn);
-        var classifier = ModelParts.Flatten(model).OfType<NetworkClassifierTransformer>().SingleOrDefault();
+        var classifier = ModelParts.Flatten(model).OfType<NetworkTransformer>().SingleOrDefault();
         ConsoleReport.Metrics(metrics, classifier?.ClassNames ?? []);
         if (result.GetValue(_metrics) is string path)
         {

@@ -12,7 +12,7 @@ namespace TransferLearning.ML.Cli;
 /// </summary>
 internal sealed class SourceModel
 {
-    private SourceModel(ITransformer model, DataViewSchema inputSchema, IReadOnlyList<ITransformer> preprocessing, NetworkClassifierTransformer classifier)
+    private SourceModel(ITransformer model, DataViewSchema inputSchema, IReadOnlyList<ITransformer> preprocessing, NetworkTransformer classifier)
     {
         Model = model;
         InputSchema = inputSchema;
@@ -26,16 +26,16 @@ internal sealed class SourceModel
 
     public IReadOnlyList<ITransformer> Preprocessing { get; }
 
-    public NetworkClassifierTransformer Classifier { get; }
+    public NetworkTransformer Classifier { get; }
 
     public static SourceModel Load(MLContext ml, string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Source model '{path}' does not exist.", path);
         var model = ml.Model.Load(path, out var schema);
         var parts = ModelParts.Flatten(model).ToList();
-        int index = parts.FindLastIndex(t => t is NetworkClassifierTransformer);
+        int index = parts.FindLastIndex(t => t is NetworkTransformer);
         if (index < 0) throw new ArgumentException($"'{path}' holds no TransferLearning.ML network classifier to transfer from.");
-        return new SourceModel(model, schema, parts.Take(index).ToList(), (NetworkClassifierTransformer)parts[index]);
+        return new SourceModel(model, schema, parts.Take(index).ToList(), (NetworkTransformer)parts[index]);
     }
 
     /// <summary>

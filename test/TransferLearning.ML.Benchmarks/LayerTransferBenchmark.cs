@@ -122,7 +122,7 @@ internal static class LayerTransferBenchmark
         Console.WriteLine();
     }
 
-    private static NetworkClassifierTransformer TrainSource(MLContext ml, NetworkSpec spec, int epochs, ImageDataset source, int seed) =>
+    private static NetworkTransformer TrainSource(MLContext ml, NetworkSpec spec, int epochs, ImageDataset source, int seed) =>
         ml.TransferLearning().NetworkClassifier(new NetworkClassifierOptions { Network = spec, Epochs = epochs, Seed = seed, Device = DeviceKind.Cpu })
             .Fit(Keyed(ml, source, source).Train);
 

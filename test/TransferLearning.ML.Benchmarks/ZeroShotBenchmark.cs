@@ -67,7 +67,7 @@ internal static class ZeroShotBenchmark
             {
                 foreach (var mode in new[] { ZeroShotMode.Unseen, ZeroShotMode.Generalized })
                 {
-                    var methods = new (string Method, Func<ZeroShotTransformer> Fit, bool OnScores)[]
+                    var methods = new (string Method, Func<NetworkTransformer> Fit, bool OnScores)[]
                     {
                         ("attributes (DAP / nearest)", () => ml.TransferLearning().ZeroShotAttributes(new ZeroShotAttributeOptions
                             { ClassDescriptions = table, Network = lenet, Epochs = Epochs, Seed = seed, Mode = mode, Device = DeviceKind.Cpu }).Fit(keyed), false),

@@ -171,7 +171,7 @@ public sealed class ReadmeExamplesTests
             // ConSE turns any multiclass model over the seen classes into a zero-shot one:
             var conse = ml.TransferLearning().ConSE(table, topCount: 10).Fit(seenClassifier.Transform(unseenRows));
             // --- end ---
-            Assert.AreEqual(unseenNames.Length, conse.CandidateClasses.Count);
+            Assert.AreEqual(unseenNames.Length, conse.ClassLists["candidates"].Count);
         }
         finally
         {

@@ -72,7 +72,7 @@ internal static class AdaptCommand
                 return pipeline.Fit(keyed);
             });
 
-            foreach (var classifier in ModelParts.Flatten(model).OfType<Classification.NetworkClassifierTransformer>())
+            foreach (var classifier in ModelParts.Flatten(model).OfType<NetworkTransformer>())
                 foreach (var (name, value) in classifier.TrainingReport?.Metrics ?? new Dictionary<string, double>())
                     AnsiConsole.MarkupLine($"{Markup.Escape(name)}: {value:F3}");
             var test = r.GetValue(targetTest) is FileInfo file

@@ -35,7 +35,7 @@ internal static class SweepCommand
             var seedList = r.GetValue(seeds)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
             var ml = new MLContext(options.Seed).RegisterTransferLearning();
             var (sourceModel, keyedTrain, keyedTest) = SourceModel.LoadWithTarget(r, ml, r.GetValue(source)!.FullName, data, options.Seed);
-            options.FeatureColumnName = sourceModel.Classifier.FeatureColumnName;
+            options.FeatureColumnName = sourceModel.Classifier.InputColumnName;
             var result = ml.TransferLearning().TransferabilitySweep(sourceModel.Model, ml.Data.Cache(sourceModel.Prepare(keyedTrain)),
                 ml.Data.Cache(sourceModel.Prepare(keyedTest)), options, seedList);
             AnsiConsole.WriteLine(result.ToMarkdown());

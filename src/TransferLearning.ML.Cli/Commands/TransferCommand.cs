@@ -55,7 +55,7 @@ internal static class TransferCommand
             });
             var ml = new MLContext(options.Seed).RegisterTransferLearning();
             var (sourceModel, keyedTrain, keyedTest) = SourceModel.LoadWithTarget(r, ml, r.GetValue(source)!.FullName, data, options.Seed);
-            options.FeatureColumnName = sourceModel.Classifier.FeatureColumnName;
+            options.FeatureColumnName = sourceModel.Classifier.InputColumnName;
             var prepared = sourceModel.Prepare(keyedTrain);
             var classifier = ConsoleReport.WithProgress("Transfer", progress =>
             {

@@ -57,7 +57,7 @@ internal static class ZeroShotCommand
             var prepared = features.Transform(keyed);
 
             var parts = new List<ITransformer> { features };
-            ZeroShotTransformer zeroShot = ConsoleReport.WithProgress($"Training ({r.GetValue(method)})", progress =>
+            NetworkTransformer zeroShot = ConsoleReport.WithProgress($"Training ({r.GetValue(method)})", progress =>
             {
                 T Configure<T>(T options) where T : ZeroShotTrainingOptions
                 {
@@ -89,12 +89,12 @@ internal static class ZeroShotCommand
             parts.Add(ml.Transforms.Conversion.MapKeyToValue(ModelOutput.PredictedClassColumn, "PredictedLabel").Fit(scoredTrain));
             var model = new TransformerChain<ITransformer>([.. parts]);
             ml.Model.Save(model, keyed.Schema, r.GetValue(output)!);
-            AnsiConsole.MarkupLine($"Candidates: {Markup.Escape(string.Join(", ", zeroShot.CandidateClasses))}. Saved [bold]{Markup.Escape(r.GetValue(output)!)}[/].");
+            AnsiConsole.MarkupLine($"Candidates: {Markup.Escape(string.Join(", ", zeroShot.ClassLists["candidates"]))}. Saved [bold]{Markup.Escape(r.GetValue(output)!)}[/].");
 
             if (r.GetValue(test) is FileInfo testFile)
             {
                 var testData = CsvData.LoadLabelled(ml, testFile.FullName, labelName, featureColumns).Data;
-                var seen = r.GetValue(mode) == ZeroShotMode.Generalized ? zeroShot.SeenClasses.ToArray() : null;
+                var seen = r.GetValue(mode) == ZeroShotMode.Generalized ? zeroShot.ClassLists["seen"].ToArray() : null;
                 var metrics = ml.TransferLearning().EvaluateZeroShot(model.Transform(testData), labelName, k: 2, seenClasses: seen);
                 AnsiConsole.MarkupLine($"[bold]Top-1[/] {metrics.Top1Accuracy:P2}, hit@2 {metrics.HitAtK:P2}, mean per-class {metrics.MeanPerClassAccuracy:P2} on {metrics.Rows} rows");
                 if (metrics.HarmonicMean is double h)

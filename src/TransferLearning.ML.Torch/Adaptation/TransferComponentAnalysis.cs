@@ -18,10 +18,8 @@ public enum TcaKernel
 /// fitted on, the kernel, and the projection W (n x m) of the kernel map onto the m transfer
 /// components. A row x maps to k(x, X_fit) W.
 /// </summary>
-public sealed class TcaModel : IDisposable
+public sealed class TcaModel
 {
-    private readonly object _gate = new();
-    private Tensor? _fitted, _projection;
 
     internal TcaModel(float[] rows, int rowCount, int length, float[] projection, int components, TcaKernel kernel, double gamma, float[] eigenvalues)
     {
@@ -58,36 +56,6 @@ public sealed class TcaModel : IDisposable
 
     /// <summary>The generalised eigenvalues of the kept components, largest first.</summary>
     public float[] Eigenvalues { get; }
-
-    /// <summary>Rebuilds a model from its stored parts (the loader checks sizes first).</summary>
-    public static TcaModel FromParts(float[] rows, int rowCount, int length, float[] projection, int components, TcaKernel kernel, double gamma) =>
-        new(rows, rowCount, length, projection, components, kernel, gamma, []);
-
-    /// <summary>Maps <paramref name="count"/> rows (row-major in <paramref name="input"/>) to their transfer components.</summary>
-    public void Project(ReadOnlySpan<float> input, int count, Span<float> output)
-    {
-        lock (_gate)
-        {
-            using var noGrad = torch.no_grad();
-            using var scope = torch.NewDisposeScope();
-            _fitted ??= torch.tensor(Rows, [RowCount, Length], ScalarType.Float64).DetachFromDisposeScope();
-            _projection ??= torch.tensor(Projection, [RowCount, Components], ScalarType.Float64).DetachFromDisposeScope();
-            var x = torch.tensor(input[..(count * Length)].ToArray(), [count, Length], ScalarType.Float64);
-            var z = TransferComponentAnalysis.KernelMatrix(x, _fitted, Kernel, Gamma).matmul(_projection).to_type(ScalarType.Float32).contiguous();
-            z.data<float>().CopyTo(output[..(count * Components)]);
-        }
-    }
-
-    /// <summary>Frees the tensors cached for projection.</summary>
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _fitted?.Dispose();
-            _projection?.Dispose();
-            _fitted = _projection = null;
-        }
-    }
 }
 
 /// <summary>

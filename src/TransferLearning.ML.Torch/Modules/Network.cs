@@ -1,87 +1,91 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TransferLearning.ML.Torch.Models;
 using TransferLearning.ML.Torch.Networks;
 using static TorchSharp.torch;
 
 namespace TransferLearning.ML.Torch.Modules;
 
 /// <summary>
-/// The module built from a <see cref="NetworkSpec"/>: the spec's blocks (<c>body.block{i}</c>)
-/// followed by a linear head (<c>head</c>) with one output per class. Input rows arrive as flat
-/// float vectors and are reshaped to the spec's input shape.
+/// The one module every method trains and every transformer runs, built from a
+/// <see cref="Models.ModelSpec"/>: the trunk's blocks (<c>body.block{i}</c>) and the named heads
+/// (<c>heads.{name}</c>). Input rows arrive as flat float vectors and are reshaped to the trunk's
+/// input shape. <c>forward</c> is the first head's training output on the trunk's features.
 /// </summary>
 public sealed class Network : nn.Module<Tensor, Tensor>
 {
     // Field names are the checkpoint contract: renaming them breaks saved models.
     private readonly Sequential body;
-    private readonly Linear head;
+    private readonly ModuleDict<HeadModule> heads;
     private readonly long[] _inputShape;
     private readonly nn.Module<Tensor, Tensor>[] _blocks;
     private readonly bool[] _frozen;
+    // An array, not a Module field: RegisterComponents would register a field as a second copy of the head.
+    private readonly HeadModule[] _headModules;
 
-    /// <summary>Builds the network with freshly initialised weights (seeded by torch.manual_seed).</summary>
-    /// <param name="spec">The blocks.</param>
+    /// <summary>Builds a network with one classifier head (named "label"), freshly initialised (seeded by torch.manual_seed).</summary>
+    /// <param name="spec">The trunk's blocks.</param>
     /// <param name="featureLength">Length of one input row; must fit the spec's input shape.</param>
-    /// <param name="outputSize">Number of head outputs (classes); at least 1.</param>
-    public Network(NetworkSpec spec, int featureLength, int outputSize) : base(nameof(Network))
+    /// <param name="outputSize">Number of classes; at least 1.</param>
+    public Network(NetworkSpec spec, int featureLength, int outputSize)
+        : this(ModelSpec.Classifier(spec ?? throw new ArgumentNullException(nameof(spec)), CheckOutputs(outputSize)), featureLength)
+    {
+    }
+
+    /// <summary>
+    /// Builds the model of <paramref name="spec"/> with freshly initialised parameters (the blocks
+    /// first, then the heads in order, each seeded by torch.manual_seed) and zero buffers.
+    /// </summary>
+    /// <exception cref="ArgumentException">The spec does not fit rows of <paramref name="featureLength"/> floats.</exception>
+    public Network(ModelSpec spec, int featureLength) : base(nameof(Network))
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (outputSize < 1) throw new ArgumentException($"A network needs at least one output, got {outputSize}.", nameof(outputSize));
-        var shape = spec.ResolveInputShape(featureLength);
-        var shapes = spec.LayerOutputShapes(shape);
-        Spec = spec.WithInputShape(shape);
+        var sizes = spec.OutputSizes(featureLength);
+        var trunk = spec.Trunk;
+        var shape = trunk.ResolveInputShape(featureLength);
+        var shapes = trunk.LayerOutputShapes(shape);
+        Spec = trunk.WithInputShape(shape);
+        ModelSpec = new ModelSpec { Trunk = Spec, Heads = spec.Heads };
         InputLength = featureLength;
-        OutputSize = outputSize;
-        FeatureSize = spec.FeatureSize(shape);
+        FeatureSize = sizes[ModelSpec.FeaturesOutput];
+        OutputSizes = sizes;
         _inputShape = shape.Length == 1 ? [-1, shape[0]] : [-1, .. shape.Select(d => (long)d)];
 
-        var blocks = new (string, nn.Module<Tensor, Tensor>)[spec.Layers.Count];
+        var blocks = new (string, nn.Module<Tensor, Tensor>)[trunk.Layers.Count];
         for (int i = 0; i < blocks.Length; i++)
-            blocks[i] = (BlockName(i), spec.Layers[i].CreateModule(i == 0 ? shape : shapes[i - 1]));
+            blocks[i] = (BlockName(i), trunk.Layers[i].CreateModule(i == 0 ? shape : shapes[i - 1]));
         body = nn.Sequential(blocks);
-        head = nn.Linear(FeatureSize, outputSize);
+        heads = nn.ModuleDict(spec.Heads.Select(h => (h.Name, h.CreateModule(sizes[h.Input ?? ModelSpec.FeaturesOutput]))).ToArray());
+        _headModules = spec.Heads.Select(h => heads[h.Name]).ToArray();
+        OutputSize = _headModules[0].OutputSize;
         _blocks = blocks.Select(b => b.Item2).ToArray();
         _frozen = new bool[blocks.Length];
         RegisterComponents();
     }
 
-    /// <summary>The spec with its input shape resolved.</summary>
+    private static int CheckOutputs(int outputSize) => outputSize >= 1 ? outputSize
+        : throw new ArgumentException($"A network needs at least one output, got {outputSize}.", nameof(outputSize));
+
+    /// <summary>The trunk's spec with its input shape resolved.</summary>
     public NetworkSpec Spec { get; }
+
+    /// <summary>The whole model's spec (trunk with its input shape resolved, and the heads).</summary>
+    public ModelSpec ModelSpec { get; }
 
     /// <summary>Length of one input row.</summary>
     public int InputLength { get; }
 
-    /// <summary>Number of head outputs.</summary>
+    /// <summary>Size of the first head's output (the number of classes of a classifier).</summary>
     public int OutputSize { get; }
 
-    /// <summary>Number of values the last block produces per row (the head's input size).</summary>
+    /// <summary>Number of values the trunk produces per row (the heads' input size).</summary>
     public int FeatureSize { get; }
 
-    /// <summary>Number of blocks, not counting the head.</summary>
-    public int BlockCount => Spec.Layers.Count;
+    /// <summary>The size of every output: <see cref="ModelSpec.FeaturesOutput"/> and each head.</summary>
+    public IReadOnlyDictionary<string, int> OutputSizes { get; }
 
-    /// <summary>
-    /// The number of weights a network of this spec holds, counted from the spec alone (custom
-    /// layers count as 0), so that a loader can reject absurd sizes before allocating anything.
-    /// </summary>
-    public static long CountParameters(NetworkSpec spec, int featureLength, int outputSize)
-    {
-        var shape = spec.ResolveInputShape(featureLength);
-        var shapes = spec.LayerOutputShapes(shape);
-        long count = 0;
-        for (int i = 0; i < spec.Layers.Count; i++)
-        {
-            var input = i == 0 ? shape : shapes[i - 1];
-            count += spec.Layers[i] switch
-            {
-                DenseLayerSpec d => (input.Aggregate(1L, (a, b) => a * b) + 1) * d.Units + (d.BatchNorm ? 4L * d.Units : 0),
-                ConvolutionLayerSpec c => ((long)input[0] * c.KernelSize * c.KernelSize + 1) * c.Channels + (c.BatchNorm ? 4L * c.Channels : 0),
-                _ => 0,
-            };
-        }
-        var last = shapes.Count == 0 ? shape : shapes[^1];
-        return count + (last.Aggregate(1L, (a, b) => a * b) + 1) * outputSize;
-    }
+    /// <summary>Number of blocks, not counting the heads.</summary>
+    public int BlockCount => Spec.Layers.Count;
 
     /// <summary>The module name of block <paramref name="index"/> in checkpoints.</summary>
     public static string BlockName(int index) => $"block{index}";
@@ -93,9 +97,16 @@ public sealed class Network : nn.Module<Tensor, Tensor>
         return named_parameters().Where(p => p.name.StartsWith(prefix, StringComparison.Ordinal));
     }
 
-    /// <summary>The head's parameters, named as in the checkpoint.</summary>
-    public IEnumerable<(string Name, Parameter Parameter)> HeadParameters() =>
-        named_parameters().Where(p => p.name.StartsWith("head.", StringComparison.Ordinal));
+    /// <summary>The parameters of head <paramref name="name"/> (default the first), named as in the checkpoint.</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> HeadParameters(string? name = null)
+    {
+        string prefix = $"heads.{name ?? ModelSpec.Heads[0].Name}.";
+        return named_parameters().Where(p => p.name.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
+    /// <summary>The module of head <paramref name="name"/>.</summary>
+    internal HeadModule HeadModule(string name) => heads.TryGetValue(name, out var head) ? head
+        : throw new ArgumentException($"The model has no head '{name}'.", nameof(name));
 
     /// <summary>The output of the last block, flattened to [rows, <see cref="FeatureSize"/>].</summary>
     public Tensor Features(Tensor input)
@@ -172,9 +183,37 @@ public sealed class Network : nn.Module<Tensor, Tensor>
             throw new ArgumentOutOfRangeException(nameof(index), $"Block {index} does not exist: the network has {_blocks.Length} blocks.");
     }
 
-    /// <summary>The head alone: logits from the output of <see cref="Features"/>.</summary>
-    public Tensor Head(Tensor features) => head.forward(features);
+    /// <summary>The first head alone: its training output (a classifier's logits) from the output of <see cref="Features"/>.</summary>
+    public Tensor Head(Tensor features) => _headModules[0].forward(features);
 
-    /// <summary>Logits, [rows, <see cref="OutputSize"/>].</summary>
-    public override Tensor forward(Tensor input) => head.forward(Features(input));
+    /// <summary>Head <paramref name="name"/>'s training output from <paramref name="input"/> (the trunk's features, or the output it reads).</summary>
+    public Tensor Head(string name, Tensor input) => HeadModule(name).forward(input);
+
+    /// <summary>The first head's training output, [rows, <see cref="OutputSize"/>].</summary>
+    public override Tensor forward(Tensor input) => _headModules[0].forward(Features(input));
+
+    /// <summary>
+    /// The inference outputs named in <paramref name="names"/> (heads, or <see cref="ModelSpec.FeaturesOutput"/>)
+    /// for a batch of rows, each [rows, size], in the order asked. Heads are evaluated once each, in spec order,
+    /// and only as far as the names asked need.
+    /// </summary>
+    public Tensor[] Outputs(Tensor input, IReadOnlyList<string> names)
+    {
+        var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [ModelSpec.FeaturesOutput] = Features(input) };
+        int last = names.Select(n => n == ModelSpec.FeaturesOutput ? -1 : IndexOfHead(n)).DefaultIfEmpty(-1).Max();
+        for (int i = 0; i <= last; i++)
+        {
+            var head = ModelSpec.Heads[i];
+            values[head.Name] = _headModules[i].Infer(values[head.Input ?? ModelSpec.FeaturesOutput]);
+        }
+        return names.Select(n => values[n]).ToArray();
+    }
+
+    private int IndexOfHead(string name)
+    {
+        for (int i = 0; i < ModelSpec.Heads.Count; i++)
+            if (ModelSpec.Heads[i].Name == name) return i;
+        throw new ArgumentException($"The model has no output '{name}'; its outputs are '{ModelSpec.FeaturesOutput}' and " +
+            $"{string.Join(", ", ModelSpec.Heads.Select(h => $"'{h.Name}'"))}.", nameof(name));
+    }
 }

@@ -112,6 +112,28 @@ public sealed class NetworkSpec
         return last.Aggregate(1, (a, b) => checked(a * b));
     }
 
+    /// <summary>
+    /// The number of weights and buffer values the blocks hold for an input row of
+    /// <paramref name="featureLength"/> floats, counted from the spec alone (custom layers count as 0).
+    /// </summary>
+    public long StoredValues(int featureLength)
+    {
+        var shape = ResolveInputShape(featureLength);
+        var shapes = LayerOutputShapes(shape);
+        long count = 0;
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            var input = i == 0 ? shape : shapes[i - 1];
+            count += Layers[i] switch
+            {
+                DenseLayerSpec d => (input.Aggregate(1L, (a, b) => a * b) + 1) * d.Units + (d.BatchNorm ? 4L * d.Units + 1 : 0),
+                ConvolutionLayerSpec c => ((long)input[0] * c.KernelSize * c.KernelSize + 1) * c.Channels + (c.BatchNorm ? 4L * c.Channels + 1 : 0),
+                _ => 0,
+            };
+        }
+        return count;
+    }
+
     /// <summary>The spec as compact JSON (what a saved model stores).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

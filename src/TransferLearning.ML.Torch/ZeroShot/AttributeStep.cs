@@ -49,7 +49,7 @@ public sealed class AttributeStep : ITrainingStep
     {
         var output = _network.forward(_features.index_select(0, rows));
         var predicted = _binary ? output.sigmoid() : output;
-        var scores = ZeroShotScoring.Scores(predicted, _classAttributes, _matching);
+        var scores = CandidateScoresHead.Scores(predicted, _classAttributes, ZeroShotModels.Matching(_matching));
         double accuracy = scores.argmax(1).eq(_labels.index_select(0, rows)).to_type(ScalarType.Float32).mean().item<float>();
         return new Evaluation(Distance(rows).item<float>(), accuracy);
     }

@@ -3,6 +3,7 @@ using Microsoft.ML.Runtime;
 using TorchSharp;
 using TransferLearning.ML.Data;
 using TransferLearning.ML.Training;
+using TransferLearning.ML.Torch.Models;
 using TransferLearning.ML.Torch.Modules;
 using TransferLearning.ML.Torch.Networks;
 using TransferLearning.ML.Torch.Training;
@@ -15,7 +16,7 @@ internal sealed record ClassifierData(LabeledRows Rows, int Classes, KeyValues? 
 
 /// <summary>
 /// The steps every classifier method shares: check the schema, read the rows, train a network with
-/// the shared loop (logging to mlContext.Log) and wrap it in a <see cref="NetworkClassifierTransformer"/>.
+/// the shared loop (logging to mlContext.Log) and wrap it in a <see cref="NetworkTransformer"/> with the classifier columns.
 /// A method supplies only its network and, if it has one, its own training step.
 /// </summary>
 internal static class ClassifierTrainer
@@ -35,12 +36,16 @@ internal static class ClassifierTrainer
     }
 
     /// <summary>A fresh network, its weights drawn from <paramref name="seed"/>.</summary>
-    public static Network CreateNetwork(NetworkSpec spec, int featureLength, int classes, int seed, string option)
+    public static Network CreateNetwork(NetworkSpec spec, int featureLength, int classes, int seed, string option) =>
+        CreateNetwork(ModelSpec.Classifier(spec, classes, ClassifierColumns.Head), featureLength, seed, option);
+
+    /// <summary>A fresh model of <paramref name="spec"/>, its weights drawn from <paramref name="seed"/>; a spec that does not fit the data names <paramref name="option"/>.</summary>
+    public static Network CreateNetwork(ModelSpec spec, int featureLength, int seed, string option)
     {
         try
         {
             torch.manual_seed(seed);
-            return new Network(spec, featureLength, classes);
+            return new Network(spec, featureLength);
         }
         catch (ArgumentException e)
         {
@@ -58,12 +63,13 @@ internal static class ClassifierTrainer
     /// <param name="data">The rows read by <see cref="Read"/>.</param>
     /// <param name="network">The network to train.</param>
     /// <param name="plan">How to train it; default one run of <see cref="ClassificationStep"/>.</param>
-    public static NetworkClassifierTransformer Train(IHostEnvironment env, string name, ClassifierOptions options, ClassifierData data,
+    public static NetworkTransformer Train(IHostEnvironment env, string name, ClassifierOptions options, ClassifierData data,
         Network network, TrainingPlan? plan = null)
     {
         var report = TrainingRun.Execute(env, name, options, data.Rows, network,
             plan ?? (context => context.Run(new ClassificationStep(network, context.Features, context.Labels), options)));
-        return new NetworkClassifierTransformer(network, options.Device, data.ClassNames, ClassifierColumns.From(options), report);
+        return new NetworkTransformer(name, network, options.Device, new ModelInput(options.FeatureColumnName, "Feature"),
+            ClassifierColumns.Declare(options, data.ClassNames), null, report);
     }
 
     /// <summary>The output schema shape of a classifier estimator: the input plus Score, PredictedLabel and the optional learned features.</summary>
@@ -73,13 +79,13 @@ internal static class ClassifierTrainer
         ColumnChecks.FloatVector(input, options.FeatureColumnName, "Feature");
         var label = ColumnChecks.KeyLabel(input, options.LabelColumnName);
         var columns = input.ToDictionary(c => c.Name);
-        columns[options.ScoreColumnName] = Serialization.MlNetInternals.ShapeColumn(options.ScoreColumnName,
+        columns[options.ScoreColumnName] = new SchemaShape.Column(options.ScoreColumnName,
             SchemaShape.Column.VectorKind.Vector, Microsoft.ML.Data.NumberDataViewType.Single, false);
         var keyValues = label.Annotations.Where(a => a.Name == AnnotationKinds.KeyValues).ToArray();
-        columns[options.PredictedLabelColumnName] = Serialization.MlNetInternals.ShapeColumn(options.PredictedLabelColumnName,
+        columns[options.PredictedLabelColumnName] = new SchemaShape.Column(options.PredictedLabelColumnName,
             SchemaShape.Column.VectorKind.Scalar, Microsoft.ML.Data.NumberDataViewType.UInt32, true, new SchemaShape(keyValues));
         if (options.LearnedFeaturesColumnName is string learned)
-            columns[learned] = Serialization.MlNetInternals.ShapeColumn(learned,
+            columns[learned] = new SchemaShape.Column(learned,
                 SchemaShape.Column.VectorKind.Vector, Microsoft.ML.Data.NumberDataViewType.Single, false);
         return new SchemaShape(columns.Values);
     }

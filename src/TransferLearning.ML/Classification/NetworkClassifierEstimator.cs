@@ -18,7 +18,7 @@ namespace TransferLearning.ML.Classification;
 /// </list>
 /// Create it with <c>mlContext.TransferLearning().NetworkClassifier(...)</c>.
 /// </remarks>
-public sealed class NetworkClassifierEstimator : IEstimator<NetworkClassifierTransformer>
+public sealed class NetworkClassifierEstimator : IEstimator<NetworkTransformer>
 {
     private readonly IHostEnvironment _env;
     private readonly NetworkClassifierOptions _options;
@@ -37,7 +37,7 @@ public sealed class NetworkClassifierEstimator : IEstimator<NetworkClassifierTra
     /// <summary>Reads the training rows, trains the network and returns the fitted transformer.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type or size.</exception>
     /// <exception cref="InvalidDataException">No rows, a NaN or infinite feature, or an unlabelled row.</exception>
-    public NetworkClassifierTransformer Fit(IDataView input)
+    public NetworkTransformer Fit(IDataView input)
     {
         var data = ClassifierTrainer.Read(input, _options);
         var network = ClassifierTrainer.CreateNetwork(_options.Network, data.Rows.Length, data.Classes, _options.Seed,

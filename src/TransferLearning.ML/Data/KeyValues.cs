@@ -46,8 +46,18 @@ internal sealed class KeyValues
     /// <summary>The values as invariant text, for slot names and display.</summary>
     public IReadOnlyList<string> Names => _text;
 
-    /// <summary>Key values given as text.</summary>
-    public static KeyValues FromNames(IEnumerable<string> names) => new("Text", names.ToArray());
+    /// <summary>The item type's tag: "Text", "Int32", "Boolean", ...</summary>
+    public string Tag => _tag;
+
+    /// <summary>Key values given as invariant text, of the item type <paramref name="tag"/> (default text).</summary>
+    /// <exception cref="InvalidDataException">The tag is unknown, or a value does not parse as that type.</exception>
+    public static KeyValues FromNames(IEnumerable<string> names, string tag = "Text")
+    {
+        if (!Supported.Any(s => s.Tag == tag)) throw new InvalidDataException($"Unknown key-value type '{tag}'.");
+        var values = new KeyValues(tag, names.ToArray());
+        values.ToAnnotations(AnnotationKinds.KeyValues); // parses every value: a bad one fails now, not at prediction time
+        return values;
+    }
 
     /// <summary>The KeyValues annotation of <paramref name="column"/>, or null when it has none or of an unsupported type.</summary>
     public static KeyValues? FromColumn(DataViewSchema.Column column)

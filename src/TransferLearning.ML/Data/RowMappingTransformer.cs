@@ -1,13 +1,12 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using TransferLearning.ML.Serialization;
 
 namespace TransferLearning.ML.Data;
 
 /// <summary>
-/// The base of this package's transformers: each appends columns computed by a network (or a
-/// projection) from one float-vector column, lazily and on blocks of rows in Transform, one row at
-/// a time for PredictionEngine, and saves itself into ML.NET model files.
+/// The ITransformer plumbing of a transformer that appends columns computed from one float-vector
+/// column: lazily and on blocks of rows in Transform, one row at a time for PredictionEngine, and
+/// saved into ML.NET model files.
 /// </summary>
 public abstract class RowMappingTransformer : ITransformer
 {
@@ -19,9 +18,6 @@ public abstract class RowMappingTransformer : ITransformer
     public bool IsRowToRowMapper => true;
 
     private protected abstract RowBlockMapping Mapping { get; }
-
-    /// <summary>The header ML.NET writes before the part: signature, versions, loader.</summary>
-    private protected abstract object VersionInfo { get; }
 
     /// <summary>The input schema plus the output columns.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The input column is missing, or not a float vector of the size the model reads.</exception>
@@ -40,10 +36,9 @@ public abstract class RowMappingTransformer : ITransformer
     void ICanSaveModel.Save(ModelSaveContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
-        MlNetInternals.BeginSave(ctx, VersionInfo);
-        Save(ctx, MlNetInternals.Writer(ctx));
+        Save(ctx);
     }
 
-    /// <summary>Writes the part's own data after ML.NET's header.</summary>
-    private protected abstract void Save(ModelSaveContext context, BinaryWriter writer);
+    /// <summary>Writes the part: ML.NET's header, then the part's own data.</summary>
+    private protected abstract void Save(ModelSaveContext context);
 }

@@ -27,12 +27,12 @@ namespace TransferLearning.ML.DomainAdaptation;
 /// <item><term>IsTarget (input)</term><description>Boolean, true on target rows</description></item>
 /// <item><term>Score, PredictedLabel (output)</term><description>as every classifier; optionally the learned features</description></item>
 /// </list>
-/// The fitted <see cref="NetworkClassifierTransformer"/>'s TrainingReport lists per epoch the
+/// The fitted <see cref="NetworkTransformer"/>'s TrainingReport lists per epoch the
 /// label loss, the domain loss and the discriminator's accuracy, and in its Metrics the proxy
 /// A-distance between the domains before (raw features) and after (learned features) adaptation.
 /// Epoch selection and early stopping never look at target labels (see <see cref="SelectionCriterion"/>).
 /// </remarks>
-public sealed class DomainAdversarialTrainer : IEstimator<NetworkClassifierTransformer>
+public sealed class DomainAdversarialTrainer : IEstimator<NetworkTransformer>
 {
     /// <summary>Metric name of the proxy A-distance between the domains' raw features.</summary>
     public const string ProxyADistanceBefore = "proxy-a-distance-inputs";
@@ -61,7 +61,7 @@ public sealed class DomainAdversarialTrainer : IEstimator<NetworkClassifierTrans
     /// <exception cref="ArgumentException">A column is missing or of the wrong type, or an option does not fit the network.</exception>
     /// <exception cref="InvalidDataException">No source or no target rows, a NaN feature, or a source row without a label.</exception>
     /// <exception cref="InvalidOperationException">Training collapsed (source accuracy near chance) and FailOnCollapse is set.</exception>
-    public NetworkClassifierTransformer Fit(IDataView input)
+    public NetworkTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var features = ColumnChecks.FloatVector(input.Schema, _options.FeatureColumnName, "Feature");

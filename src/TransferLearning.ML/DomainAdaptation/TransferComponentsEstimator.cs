@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using TransferLearning.ML.Data;
 using TransferLearning.ML.Serialization;
 using TransferLearning.ML.Torch.Adaptation;
+using TransferLearning.ML.Torch.Training;
 
 namespace TransferLearning.ML.DomainAdaptation;
 
@@ -18,7 +19,7 @@ namespace TransferLearning.ML.DomainAdaptation;
 /// eigenproblem is n x n in the rows fitted on (capped by <c>MaximumRows</c>); every row, fitted or
 /// new, is projected through the kernel against the fitted rows.
 /// </remarks>
-public sealed class TransferComponentsEstimator : IEstimator<TransferComponentsTransformer>
+public sealed class TransferComponentsEstimator : IEstimator<NetworkTransformer>
 {
     private readonly TransferComponentsOptions _options;
 
@@ -33,7 +34,7 @@ public sealed class TransferComponentsEstimator : IEstimator<TransferComponentsT
     /// <summary>Solves the eigenproblem on (a sample of) the source and target rows.</summary>
     /// <exception cref="ArgumentException">A column is missing or of the wrong type, or more components than rows are asked for.</exception>
     /// <exception cref="InvalidDataException">No source or no target rows, or a NaN feature.</exception>
-    public TransferComponentsTransformer Fit(IDataView input)
+    public NetworkTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var features = ColumnChecks.FloatVector(input.Schema, _options.FeatureColumnName, "Feature");
@@ -49,7 +50,9 @@ public sealed class TransferComponentsEstimator : IEstimator<TransferComponentsT
                 nameof(TransferComponentsOptions.Components));
         var model = TransferComponentAnalysis.Fit(Sample(source, sourceCount, random), sourceCount, Sample(target, targetCount, random), targetCount,
             source.Length, _options.Components, _options.Mu, _options.Kernel, _options.RbfGamma);
-        return new TransferComponentsTransformer(model, _options.FeatureColumnName, _options.OutputColumnName);
+        var network = TransferComponentsModel.Build(model);
+        return new NetworkTransformer("TransferComponents", network, DeviceKind.Cpu, new ModelInput(_options.FeatureColumnName, "Feature"),
+            [new OutputColumnSpec(_options.OutputColumnName, TransferComponentsModel.Head, OutputColumnKind.Vector)], null, null);
     }
 
     private static float[] Sample(LabeledRows rows, int count, Random random)
@@ -71,7 +74,7 @@ public sealed class TransferComponentsEstimator : IEstimator<TransferComponentsT
         ColumnChecks.FloatVector(inputSchema, _options.FeatureColumnName, "Feature");
         ColumnChecks.Boolean(inputSchema, _options.DomainColumnName, "Domain");
         var columns = inputSchema.ToDictionary(c => c.Name);
-        columns[_options.OutputColumnName] = MlNetInternals.ShapeColumn(_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector,
+        columns[_options.OutputColumnName] = new SchemaShape.Column(_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector,
             NumberDataViewType.Single, false);
         return new SchemaShape(columns.Values);
     }

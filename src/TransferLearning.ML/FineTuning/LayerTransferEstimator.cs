@@ -25,12 +25,12 @@ namespace TransferLearning.ML.FineTuning;
 /// networks?" (copy first N, frozen or fine-tuned); Li, Grandvalet and Davoine 2018 (L2-SP); Li and
 /// Hoiem 2016 (output distillation). Columns as for every classifier: a float-vector feature
 /// column of the source's input size (for copying the first blocks) and a key label; outputs
-/// Score and PredictedLabel. Returns a <see cref="NetworkClassifierTransformer"/>.
+/// Score and PredictedLabel. Returns a <see cref="NetworkTransformer"/>.
 /// </remarks>
-public sealed class LayerTransferEstimator : IEstimator<NetworkClassifierTransformer>
+public sealed class LayerTransferEstimator : IEstimator<NetworkTransformer>
 {
     private readonly IHostEnvironment _env;
-    private readonly NetworkClassifierTransformer _source;
+    private readonly NetworkTransformer _source;
     private readonly LayerTransferOptions _options;
 
     /// <summary>Creates the estimator; the options are checked now.</summary>
@@ -61,7 +61,7 @@ public sealed class LayerTransferEstimator : IEstimator<NetworkClassifierTransfo
     /// <summary>Copies the blocks, trains on <paramref name="input"/> and returns the target classifier.</summary>
     /// <exception cref="ArgumentException">A column is missing or wrong, or the target rows do not fit the copied blocks.</exception>
     /// <exception cref="InvalidDataException">No rows, a NaN feature, or an unlabelled row.</exception>
-    public NetworkClassifierTransformer Fit(IDataView input)
+    public NetworkTransformer Fit(IDataView input)
     {
         var data = ClassifierTrainer.Read(input, _options);
         torch.manual_seed(_options.Seed);
@@ -108,10 +108,11 @@ public sealed class LayerTransferEstimator : IEstimator<NetworkClassifierTransfo
     {
         var source = _source.Network;
         var head = nn.Linear(source.FeatureSize, source.OutputSize);
+        string prefix = $"heads.{source.ModelSpec.Heads[0].Name}.linear.";
         using (torch.no_grad())
         {
             foreach (var (name, parameter) in source.HeadParameters())
-                head.get_parameter(name["head.".Length..])!.copy_(parameter);
+                head.get_parameter(name[prefix.Length..])!.copy_(parameter);
         }
         return head.to(device);
     }

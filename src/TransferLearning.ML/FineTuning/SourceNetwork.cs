@@ -7,7 +7,7 @@ namespace TransferLearning.ML.FineTuning;
 internal static class SourceNetwork
 {
     /// <exception cref="ArgumentException">The model holds no network classifier of this package.</exception>
-    public static NetworkClassifierTransformer Find(ITransformer model)
+    public static NetworkTransformer Find(ITransformer model)
     {
         ArgumentNullException.ThrowIfNull(model);
         return FindOrNull(model) ?? throw new ArgumentException(
@@ -15,9 +15,9 @@ internal static class SourceNetwork
             "Train one with mlContext.TransferLearning().NetworkClassifier, or load such a model with mlContext.Model.Load.", nameof(model));
     }
 
-    private static NetworkClassifierTransformer? FindOrNull(ITransformer model) => model switch
+    private static NetworkTransformer? FindOrNull(ITransformer model) => model switch
     {
-        NetworkClassifierTransformer classifier => classifier,
+        NetworkTransformer network when network.ModelSpec.Heads[0] is Torch.Models.ClassifierHeadSpec => network,
         IEnumerable<ITransformer> chain => chain.Select(FindOrNull).LastOrDefault(c => c is not null),
         _ => null,
     };

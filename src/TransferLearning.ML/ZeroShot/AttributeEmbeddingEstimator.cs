@@ -19,7 +19,7 @@ namespace TransferLearning.ML.ZeroShot;
 public sealed class AttributeEmbeddingEstimator : ZeroShotTrainingEstimator<AttributeEmbeddingOptions>
 {
     /// <summary>Creates the estimator; the options are checked now.</summary>
-    public AttributeEmbeddingEstimator(IHostEnvironment env, AttributeEmbeddingOptions options) : base(env, options)
+    internal AttributeEmbeddingEstimator(IHostEnvironment env, AttributeEmbeddingOptions options) : base(env, options)
     {
     }
 
@@ -27,13 +27,14 @@ public sealed class AttributeEmbeddingEstimator : ZeroShotTrainingEstimator<Attr
 
     /// <summary>Trains f and g on the seen-class rows.</summary>
     /// <exception cref="ArgumentException">A column is wrong, a training class is not in the table, or there is no candidate class.</exception>
-    public override ZeroShotTransformer Fit(IDataView input)
+    public override NetworkTransformer Fit(IDataView input)
     {
         var (rows, seen, candidates) = ZeroShotTraining.Read(input, Options);
         var table = Options.ClassDescriptions!;
-        var network = ClassifierTrainer.CreateNetwork(Options.Network, rows.Length, Options.EmbeddingSize, Options.Seed, nameof(AttributeEmbeddingOptions.Network));
+        var spec = ZeroShotModels.AttributeEmbedding(Options.Network, Options.EmbeddingSize, candidates.Length);
+        var network = ClassifierTrainer.CreateNetwork(spec, rows.Length, Options.Seed, nameof(AttributeEmbeddingOptions.Network));
         float[] projection = [];
-        TrainingRun.Execute(Environment, "AttributeEmbedding", Options, rows, network, context =>
+        var report = TrainingRun.Execute(Environment, "AttributeEmbedding", Options, rows, network, context =>
         {
             using var label = torch.nn.Linear(table.Length, Options.EmbeddingSize, hasBias: false).to(context.Device);
             using var seenTable = torch.tensor(table.Matrix(seen), [seen.Length, table.Length], device: context.Device);
@@ -41,7 +42,10 @@ public sealed class AttributeEmbeddingEstimator : ZeroShotTrainingEstimator<Attr
             projection = label.weight!.cpu().contiguous().data<float>().ToArray();
             return report;
         });
-        var scorer = new AttributeEmbeddingScorer(network, Options.Device, projection, table.Matrix(candidates), candidates.Length);
-        return new ZeroShotTransformer(scorer, Options.FeatureColumnName, VectorColumnName, Options.ScoreColumnName, Options.PredictedLabelColumnName, seen, candidates);
+        network.HeadModule(ZeroShotModels.Scores).SetBuffer("table",
+            ZeroShotModels.CandidateEmbeddings(table.Matrix(candidates), candidates.Length, projection, Options.EmbeddingSize));
+        return new NetworkTransformer("AttributeEmbedding", network, Options.Device, new ModelInput(Options.FeatureColumnName, "Feature"),
+            ZeroShotColumns.Declare(VectorColumnName, ZeroShotModels.Embedding, Options.ScoreColumnName, Options.PredictedLabelColumnName, candidates),
+            ZeroShotColumns.Lists(seen, candidates), report);
     }
 }

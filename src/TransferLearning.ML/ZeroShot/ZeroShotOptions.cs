@@ -64,7 +64,7 @@ public abstract class ZeroShotTrainingOptions : TrainingOptions, IZeroShotOutput
     }
 }
 
-/// <summary>Options of <see cref="ZeroShotAttributeEstimator"/> (direct attribute prediction, Lampert et al. 2009).</summary>
+/// <summary>Options of <see cref="ZeroShotAttributeScorer"/> (direct attribute prediction, Lampert et al. 2009).</summary>
 public sealed class ZeroShotAttributeOptions : ZeroShotTrainingOptions
 {
     /// <summary>Output: the predicted attribute vector (probabilities for binary attributes). Default "Attributes".</summary>
@@ -104,7 +104,7 @@ public sealed class AttributeEmbeddingOptions : ZeroShotTrainingOptions
     }
 }
 
-/// <summary>Options of <see cref="ConSEEstimator"/> (Norouzi et al. 2013). No training.</summary>
+/// <summary>Options of <see cref="ConSEProjector"/> (Norouzi et al. 2013). No training.</summary>
 public sealed class ConSEOptions : IZeroShotOutput
 {
     /// <summary>Input: the Score column of a fitted multiclass model over the seen classes. Default "Score".</summary>

@@ -30,10 +30,10 @@ internal static class ZeroShotTraining
     public static SchemaShape OutputShape(SchemaShape input, string vectorColumn, IZeroShotOutput options)
     {
         var columns = input.ToDictionary(c => c.Name);
-        columns[vectorColumn] = MlNetInternals.ShapeColumn(vectorColumn, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
-        columns[options.ScoreColumnName] = MlNetInternals.ShapeColumn(options.ScoreColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
-        columns[options.PredictedLabelColumnName] = MlNetInternals.ShapeColumn(options.PredictedLabelColumnName, SchemaShape.Column.VectorKind.Scalar,
-            NumberDataViewType.UInt32, true, new SchemaShape([MlNetInternals.ShapeColumn(AnnotationKinds.KeyValues, SchemaShape.Column.VectorKind.Vector,
+        columns[vectorColumn] = new SchemaShape.Column(vectorColumn, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+        columns[options.ScoreColumnName] = new SchemaShape.Column(options.ScoreColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+        columns[options.PredictedLabelColumnName] = new SchemaShape.Column(options.PredictedLabelColumnName, SchemaShape.Column.VectorKind.Scalar,
+            NumberDataViewType.UInt32, true, new SchemaShape([new SchemaShape.Column(AnnotationKinds.KeyValues, SchemaShape.Column.VectorKind.Vector,
                 TextDataViewType.Instance, false)]));
         return new SchemaShape(columns.Values);
     }

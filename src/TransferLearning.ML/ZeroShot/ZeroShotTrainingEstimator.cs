@@ -6,7 +6,7 @@ namespace TransferLearning.ML.ZeroShot;
 
 /// <summary>The part the training zero-shot estimators share: options checked once, the input checks and the output schema.</summary>
 /// <typeparam name="TOptions">The method's options.</typeparam>
-public abstract class ZeroShotTrainingEstimator<TOptions> : IEstimator<ZeroShotTransformer> where TOptions : ZeroShotTrainingOptions
+public abstract class ZeroShotTrainingEstimator<TOptions> : IEstimator<NetworkTransformer> where TOptions : ZeroShotTrainingOptions
 {
     private protected ZeroShotTrainingEstimator(IHostEnvironment env, TOptions options)
     {
@@ -26,7 +26,7 @@ public abstract class ZeroShotTrainingEstimator<TOptions> : IEstimator<ZeroShotT
 
     /// <summary>Trains on the seen-class rows and returns the zero-shot model.</summary>
     /// <exception cref="ArgumentException">A column is wrong, a training class is not in the table, or there is no candidate class.</exception>
-    public abstract ZeroShotTransformer Fit(IDataView input);
+    public abstract NetworkTransformer Fit(IDataView input);
 
     /// <summary>The input schema plus the vector, Score and PredictedLabel.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)

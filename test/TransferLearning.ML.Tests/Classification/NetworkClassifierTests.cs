@@ -10,7 +10,7 @@ namespace TransferLearning.ML.Tests.Classification;
 [TestClass]
 public sealed class NetworkClassifierTests
 {
-    private static ITransformer TrainDigits(MLContext ml, out NetworkClassifierTransformer classifier, int seed = 0, int epochs = 15,
+    private static ITransformer TrainDigits(MLContext ml, out NetworkTransformer classifier, int seed = 0, int epochs = 15,
         IProgress<TrainingProgress>? progress = null)
     {
         var options = new NetworkClassifierOptions { Network = NetworkSpec.Mlp(128), Epochs = epochs, Seed = seed, Progress = progress };

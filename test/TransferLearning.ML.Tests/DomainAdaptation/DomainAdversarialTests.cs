@@ -22,7 +22,7 @@ public sealed class DomainAdversarialTests
     /// The classifier's end-to-end weight on input <paramref name="feature"/>: how much the margin
     /// between the two classes moves when that input moves by one, averaged over source and target rows.
     /// </summary>
-    private static double InputWeight(NetworkClassifierTransformer model, int feature)
+    private static double InputWeight(NetworkTransformer model, int feature)
     {
         var rows = ShiftedBlobs.Make(200, false, 9).Concat(ShiftedBlobs.Make(200, true, 10)).SelectMany(r => r.Features).ToArray();
         using var noGrad = TorchSharp.torch.no_grad();

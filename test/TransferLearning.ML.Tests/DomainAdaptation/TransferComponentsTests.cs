@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using TorchSharp;
 using TransferLearning.ML.DomainAdaptation;
 using TransferLearning.ML.Torch.Adaptation;
+using TransferLearning.ML.Torch.Models;
 
 namespace TransferLearning.ML.Tests.DomainAdaptation;
 
@@ -42,15 +43,17 @@ public sealed class TransferComponentsTests
         var ml = new MLContext(0);
         var data = ShiftedBlobs.Combined(ml, 50);
         using var tca = ml.TransferLearning().TransferComponents(components: 4, kernel: TcaKernel.Rbf).Fit(data);
-        var model = tca.Model;
+        var head = (KernelProjectionSpec)tca.ModelSpec.Heads.Single();
         var projected = tca.Transform(data).GetColumn<float[]>("TransferComponents").ToArray();
 
         // All 100 rows were fitted, in order (source then target): row i's embedding is K[i, :] W.
-        using var rows = torch.tensor(model.Rows, [model.RowCount, model.Length], torch.ScalarType.Float64);
-        using var w = torch.tensor(model.Projection, [model.RowCount, model.Components], torch.ScalarType.Float64);
+        var state = tca.Network.state_dict();
+        var rows = state["heads.components.rows"];
+        var w = state["heads.components.projection"];
         var distances = (rows.unsqueeze(1) - rows.unsqueeze(0)).square().sum(2);
-        var embedding = (distances * -model.Gamma).exp().matmul(w).to_type(torch.ScalarType.Float32).data<float>().ToArray();
-        Assert.AreEqual(100, model.RowCount);
+        var embedding = (distances * -head.Gamma).exp().matmul(w).to_type(torch.ScalarType.Float32).data<float>().ToArray();
+        Assert.AreEqual(100, head.Rows);
+        Assert.AreEqual(TcaKernel.Rbf, head.Kernel);
         for (int i = 0; i < 100; i++)
             for (int c = 0; c < 4; c++)
                 Assert.AreEqual(embedding[i * 4 + c], projected[i][c], 1e-4, $"row {i}, component {c}");

@@ -23,7 +23,7 @@ public sealed class LayerTransferTests
         foreach (var name in source.Keys.Where(n => n.StartsWith("body.block0.") || n.StartsWith("body.block1.")))
             CollectionAssert.AreEqual(source[name], copy[name], name);
         Assert.IsFalse(source["body.block2.linear.weight"].SequenceEqual(copy["body.block2.linear.weight"]), "block 2 is fresh");
-        CollectionAssert.AreEqual(new long[] { 5, 500 }, target.HeadParameters().Single(p => p.Name == "head.weight").Parameter.shape);
+        CollectionAssert.AreEqual(new long[] { 5, 500 }, target.HeadParameters().Single(p => p.Name == "heads.label.linear.weight").Parameter.shape);
     }
 
     [TestMethod]

@@ -11,7 +11,7 @@ internal static class TransferFixture
     /// <summary>Two dense blocks, the first batch-normalised (so that freezing must also keep its statistics).</summary>
     public static readonly NetworkSpec SourceSpec = new() { Layers = [new DenseLayerSpec(64) { BatchNorm = true }, new DenseLayerSpec(32)] };
 
-    private static readonly Lazy<NetworkClassifierTransformer> LazySource = new(() =>
+    private static readonly Lazy<NetworkTransformer> LazySource = new(() =>
     {
         var ml = new MLContext(0);
         var data = TestData.DigitsTrain.WithClasses(0, 1, 2, 3, 4).ToDataView(ml);
@@ -20,7 +20,7 @@ internal static class TransferFixture
     });
 
     /// <summary>Trained on the 1500 training digits 0-4.</summary>
-    public static NetworkClassifierTransformer Source => LazySource.Value;
+    public static NetworkTransformer Source => LazySource.Value;
 
     /// <summary>100 digits 5-9 (20 per class), labelled "5".."9".</summary>
     public static ImageDataset Target => TestData.DigitsSmall.WithClasses(5, 6, 7, 8, 9);

@@ -39,7 +39,7 @@ public sealed class SaveLoadTests
             Assert.IsNotNull(schema.GetColumnOrNull("Features"));
             Assert.HasCount(before.Length, after);
             for (int i = 0; i < before.Length; i++) CollectionAssert.AreEqual(before[i], after[i], $"{spec.Layers[0].GetType().Name} row {i}");
-            var classifier = ((TransformerChain<ITransformer>)loaded).OfType<NetworkClassifierTransformer>().Single();
+            var classifier = ((TransformerChain<ITransformer>)loaded).OfType<NetworkTransformer>().Single();
             Assert.AreEqual(spec.Layers.Count, classifier.NetworkSpec.Layers.Count);
             CollectionAssert.AreEqual(Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray(), classifier.ClassNames!.ToArray());
         }
@@ -102,15 +102,17 @@ public sealed class SaveLoadTests
     }
 
     [TestMethod]
-    public void LoadingNeedsTheRegistrationCallOnThatContext()
+    public void APlainModelLoadFindsThePackagesLoaders()
     {
-        // ML.NET finds third-party loaders only once registered; its own message is all it says (see README, "Loading a saved model").
-        var (_, _, path) = TrainAndSave(NetworkSpec.Mlp(16), epochs: 1);
+        // ML.NET registers the assembly each part names and finds its [LoadableClass] loaders: no registration call needed.
+        var (model, _, path) = TrainAndSave(NetworkSpec.Mlp(16), epochs: 1);
         var ml = new MLContext();
-        var e = Assert.Throws<InvalidOperationException>(() => ml.Model.Load(path, out _));
-        StringAssert.Contains(AllMessages(e), "Couldn't load model: 'TransformerChain/Transform_001'");
-
-        ml.RegisterTransferLearning().RegisterTransferLearning();
+        var loaded = ml.Model.Load(path, out _);
+        var test = TestData.DigitsTest.ToDataView(ml);
+        var expected = TestData.Scores(ml, model.Transform(test));
+        var actual = TestData.Scores(ml, loaded.Transform(test));
+        for (int i = 0; i < expected.Length; i++) CollectionAssert.AreEqual(expected[i], actual[i], $"row {i}");
+        ml.RegisterTransferLearning().RegisterTransferLearning(); // still offered, and idempotent
         Assert.IsNotNull(ml.Model.Load(path, out _));
     }
 
@@ -138,30 +140,30 @@ public sealed class SaveLoadTests
     public void TruncatedWeightsAreReportedAsACorruptModel()
     {
         var (_, _, path) = TrainAndSave(NetworkSpec.Mlp(16), epochs: 1);
-        RewriteEntry(path, "Network.bin", bytes => bytes[..(bytes.Length / 2)]);
-        var e = Assert.Throws<Exception>(() => new MLContext().RegisterTransferLearning().Model.Load(path, out _));
+        RewriteEntry(path, "Weights.bin", bytes => bytes[..(bytes.Length / 2)]);
+        var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _));
         StringAssert.Contains(AllMessages(e), "corrupt");
-        StringAssert.Contains(AllMessages(e), "too small");
+        StringAssert.Contains(AllMessages(e), "does not hold the");
     }
 
     [TestMethod]
     public void MissingWeightsAreReportedAsACorruptModel()
     {
         var (_, _, path) = TrainAndSave(NetworkSpec.Mlp(16), epochs: 1);
-        RewriteEntry(path, "Network.bin", null);
-        var e = Assert.Throws<Exception>(() => new MLContext().RegisterTransferLearning().Model.Load(path, out _));
-        StringAssert.Contains(AllMessages(e), "has no 'Network.bin' entry");
+        RewriteEntry(path, "Weights.bin", null);
+        var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _));
+        StringAssert.Contains(AllMessages(e), "has no 'Weights.bin' entry");
     }
 
     [TestMethod]
     public void WeightsOfAnotherNetworkAreRejected()
     {
         var (_, _, path) = TrainAndSave(NetworkSpec.Mlp(16), epochs: 1);
-        var (_, _, other) = TrainAndSave(NetworkSpec.Mlp(17), epochs: 1);
-        byte[] otherWeights = ReadEntry(other, "Network.bin");
-        RewriteEntry(path, "Network.bin", _ => otherWeights);
-        var e = Assert.Throws<Exception>(() => new MLContext().RegisterTransferLearning().Model.Load(path, out _));
-        StringAssert.Contains(AllMessages(e), "do not match its spec");
+        var (_, _, other) = TrainAndSave(NetworkSpec.Mlp(16), epochs: 2);
+        byte[] otherWeights = ReadEntry(other, "Weights.bin");
+        RewriteEntry(path, "Weights.bin", _ => otherWeights);
+        var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _));
+        StringAssert.Contains(AllMessages(e), "fails its integrity check");
     }
 
     [TestMethod]
@@ -169,8 +171,9 @@ public sealed class SaveLoadTests
     {
         var (_, _, path) = TrainAndSave(NetworkSpec.Mlp(16), epochs: 1);
         RewriteEntry(path, "Model.key", bytes => Replace(bytes, "\"units\":16", "\"units\":96"), entryFilter: "Transform_001");
-        var e = Assert.Throws<Exception>(() => new MLContext().RegisterTransferLearning().Model.Load(path, out _));
+        var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _));
         StringAssert.Contains(AllMessages(e), "corrupt");
+        StringAssert.Contains(AllMessages(e), "header fails its integrity check");
     }
 
     private static byte[] Replace(byte[] bytes, string from, string to)

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TransferLearning.ML.Torch.Models;
 using TransferLearning.ML.Torch.Modules;
 using TransferLearning.ML.Torch.Networks;
 using static TorchSharp.torch;
@@ -75,10 +76,10 @@ public sealed class NetworkSpecTests
         {
             using var network = new Network(spec, 64, 3);
             var names = network.named_parameters().Select(p => p.name).ToList();
-            Assert.IsTrue(names.All(n => n.StartsWith("body.block") || n.StartsWith("head.")), string.Join(", ", names));
+            Assert.IsTrue(names.All(n => n.StartsWith("body.block") || n.StartsWith("heads.label.linear.")), string.Join(", ", names));
             Assert.AreEqual(spec.Layers.Count, Enumerable.Range(0, spec.Layers.Count).Count(i => network.BlockParameters(i).Any()));
-            long actual = network.parameters().Sum(p => p.numel()) + network.named_buffers().Where(b => b.name.EndsWith("running_mean") || b.name.EndsWith("running_var")).Sum(b => b.buffer.numel());
-            Assert.AreEqual(Network.CountParameters(spec, 64, 3), actual);
+            long actual = network.state_dict().Values.Sum(t => t.numel());
+            Assert.AreEqual(ModelSpec.Classifier(spec, 3).StoredValues(64), actual);
             using var output = network.forward(torch.zeros(2, 64));
             CollectionAssert.AreEqual(new long[] { 2, 3 }, output.shape);
         }

@@ -63,7 +63,7 @@ public sealed class ZeroShotTests
         var (table, seen, unseen, rows) = ZooSetup(ml);
         var options = new ZeroShotAttributeOptions { ClassDescriptions = table, Network = NetworkSpec.Mlp(64), Epochs = 30 };
         using var model = ml.TransferLearning().ZeroShotAttributes(options).Fit(Keyed(ml, rows(seen, 10, 1)));
-        CollectionAssert.AreEquivalent(unseen, model.CandidateClasses.ToArray());
+        CollectionAssert.AreEquivalent(unseen, model.ClassLists["candidates"].ToArray());
 
         var scored = model.Transform(rows(unseen, 20, 2));
         var metrics = ml.TransferLearning().EvaluateZeroShot(scored, "Label", k: 2);
@@ -81,7 +81,7 @@ public sealed class ZeroShotTests
     {
         var predicted = torch.tensor(new float[] { 0.9f, 0.2f }, [1, 2]);
         var classes = torch.tensor(new float[] { 1, 0, 0, 1, 1, 1 }, [3, 2]);
-        var scores = ZeroShotScoring.Scores(predicted, classes, AttributeMatching.DirectAttributePrediction).data<float>().ToArray();
+        var scores = TransferLearning.ML.Torch.Modules.CandidateScoresHead.Scores(predicted, classes, TransferLearning.ML.Torch.Models.CandidateMatching.AttributeLikelihood).data<float>().ToArray();
         double[] expected = [Math.Log(0.9) + Math.Log(0.8), Math.Log(0.1) + Math.Log(0.2), Math.Log(0.9) + Math.Log(0.2)];
         for (int c = 0; c < 3; c++) Assert.AreEqual(expected[c], scores[c], 1e-5, $"class {c}");
     }
@@ -114,7 +114,7 @@ public sealed class ZeroShotTests
         using var model = ml.TransferLearning().AttributeEmbedding(options).Fit(Keyed(ml, rows(seen, 10, 1)));
         var metrics = ml.TransferLearning().EvaluateZeroShot(model.Transform(rows(unseen, 20, 2)), "Label");
         Assert.IsGreaterThan(2.0 / unseen.Length, metrics.Top1Accuracy, $"top-1 {metrics.Top1Accuracy:P1}, chance {1.0 / unseen.Length:P1}");
-        Assert.AreEqual(ZeroShotMethod.AttributeEmbedding, model.Method);
+        Assert.AreEqual("AttributeEmbedding", model.Method);
     }
 
     [TestMethod]
@@ -132,7 +132,7 @@ public sealed class ZeroShotTests
         var data = ml.Data.LoadFromEnumerable(scores, schema);
 
         using var model = ml.TransferLearning().ConSE(table, topCount: 1).Fit(data);
-        CollectionAssert.AreEqual(new[] { "cat", "car" }, model.SeenClasses.ToArray());
+        CollectionAssert.AreEqual(new[] { "cat", "car" }, model.ClassLists["seen"].ToArray());
         var predicted = ml.Transforms.Conversion.MapKeyToValue("Class", "PredictedLabel").Fit(model.Transform(data)).Transform(model.Transform(data))
             .GetColumn<string>("Class").ToArray();
         CollectionAssert.AreEqual(new[] { "tiger", "truck" }, predicted);
@@ -157,7 +157,7 @@ public sealed class ZeroShotTests
         var test = rows(seen.Take(5).Concat(unseen).ToArray(), 10, 3);
         var conse = ml.TransferLearning().ConSE(new ConSEOptions { ClassDescriptions = table, TopCount = 3, Mode = ZeroShotMode.Generalized })
             .Fit(classifier.Transform(test));
-        Assert.AreEqual(seen.Length + unseen.Length, conse.CandidateClasses.Count);
+        Assert.AreEqual(seen.Length + unseen.Length, conse.ClassLists["candidates"].Count);
         var metrics = ml.TransferLearning().EvaluateZeroShot(conse.Transform(classifier.Transform(test)), "Label", seenClasses: seen);
         Assert.IsNotNull(metrics.SeenAccuracy);
         Assert.IsNotNull(metrics.UnseenAccuracy);
@@ -187,7 +187,7 @@ public sealed class ZeroShotTests
             var loaded = new MLContext().RegisterTransferLearning().Model.Load(path, out _);
             var a = model.Transform(input).GetColumn<float[]>("Score").ToArray();
             var b = loaded.Transform(input).GetColumn<float[]>("Score").ToArray();
-            for (int i = 0; i < a.Length; i++) CollectionAssert.AreEqual(a[i], b[i], $"{((TransferLearning.ML.ZeroShot.ZeroShotTransformer)model).Method} row {i}");
+            for (int i = 0; i < a.Length; i++) CollectionAssert.AreEqual(a[i], b[i], $"{((NetworkTransformer)model).Method} row {i}");
         }
     }
 

@@ -6,36 +6,50 @@ using static TorchSharp.torch;
 namespace TransferLearning.ML.Torch.Inference;
 
 /// <summary>
-/// Runs a trained <see cref="Network"/> on blocks of rows: eval mode, no_grad, one dispose scope
-/// per block, and a preallocated input tensor filled straight from the caller's floats (cheaper
-/// than building a tensor per call). Each output row holds the class probabilities and, when asked
-/// for, the network's features after them. Thread-safe: calls are serialised.
+/// Runs a trained <see cref="Network"/> on blocks of rows and lays the asked-for outputs of each
+/// row side by side: eval mode, no_grad, one dispose scope per block, and a preallocated input
+/// tensor filled straight from the caller's floats (cheaper than building a tensor per call).
+/// Every method's transformer runs its model through this one class. Calls are serialised.
 /// </summary>
-public sealed class BatchPredictor : IDisposable
+internal sealed class ModelRunner : IDisposable
 {
     private readonly Network _network;
     private readonly Device _device;
-    private readonly bool _includeFeatures;
+    private readonly string[] _outputs;
     private readonly object _gate = new();
     private Tensor? _input;
 
     /// <summary>Wraps <paramref name="network"/>, which must already live on <paramref name="device"/>.</summary>
-    public BatchPredictor(Network network, Device device, bool includeFeatures)
+    /// <param name="network">The model.</param>
+    /// <param name="device">Where it runs.</param>
+    /// <param name="outputs">The outputs to write per row, in order (head names, or "features").</param>
+    public ModelRunner(Network network, Device device, IReadOnlyList<string> outputs)
     {
         _network = network;
         _device = device;
-        _includeFeatures = includeFeatures;
+        _outputs = outputs.ToArray();
         network.eval();
-        OutputLength = network.OutputSize + (includeFeatures ? network.FeatureSize : 0);
+        Offsets = new int[_outputs.Length];
+        int offset = 0;
+        for (int i = 0; i < _outputs.Length; i++)
+        {
+            Offsets[i] = offset;
+            offset += network.OutputSizes.TryGetValue(_outputs[i], out int size) ? size
+                : throw new ArgumentException($"The model has no output '{_outputs[i]}'.", nameof(outputs));
+        }
+        OutputLength = offset;
     }
 
     /// <summary>Floats per input row.</summary>
     public int InputLength => _network.InputLength;
 
-    /// <summary>Floats per output row: class probabilities, then features when included.</summary>
+    /// <summary>Floats per output row: the outputs side by side.</summary>
     public int OutputLength { get; }
 
-    /// <summary>Predicts <paramref name="rows"/> rows laid out one after another in <paramref name="input"/>.</summary>
+    /// <summary>Where output i starts within an output row.</summary>
+    public int[] Offsets { get; }
+
+    /// <summary>Runs <paramref name="rows"/> rows laid out one after another in <paramref name="input"/>.</summary>
     public void Predict(ReadOnlySpan<float> input, int rows, Span<float> output)
     {
         if (rows < 1) return;
@@ -48,9 +62,8 @@ public sealed class BatchPredictor : IDisposable
             var x = InputBuffer(rows).narrow(0, 0, rows);
             input[..(rows * InputLength)].CopyTo(MemoryMarshal.Cast<byte, float>(x.bytes));
             if (_device.type != DeviceType.CPU) x = x.to(_device);
-            var features = _network.Features(x);
-            var result = nn.functional.softmax(_network.Head(features), 1);
-            if (_includeFeatures) result = torch.cat([result, features], 1);
+            var parts = _network.Outputs(x, _outputs);
+            var result = parts.Length == 1 ? parts[0] : torch.cat(parts, 1);
             if (result.device_type != DeviceType.CPU) result = result.cpu();
             MemoryMarshal.Cast<byte, float>(result.contiguous().bytes).CopyTo(output);
         }

@@ -2,6 +2,12 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using TransferLearning.ML.Data;
 
+using TransferLearning.ML.Torch.Modules;
+
+using TransferLearning.ML.Torch.Training;
+
+using TransferLearning.ML.Torch.ZeroShot;
+
 namespace TransferLearning.ML.ZeroShot;
 
 /// <summary>
@@ -11,12 +17,12 @@ namespace TransferLearning.ML.ZeroShot;
 /// ranks the candidate classes by cosine similarity to it. Outputs <c>Embedding</c>, <c>Score</c>
 /// (the cosine similarity to each candidate) and <c>PredictedLabel</c> (a key of candidate names).
 /// </summary>
-public sealed class ConSEEstimator : IEstimator<ZeroShotTransformer>
+public sealed class ConSEProjector : IEstimator<NetworkTransformer>
 {
     private readonly ConSEOptions _options;
 
     /// <summary>Creates the estimator; the options are checked now.</summary>
-    public ConSEEstimator(ConSEOptions options)
+    internal ConSEProjector(ConSEOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -25,7 +31,7 @@ public sealed class ConSEEstimator : IEstimator<ZeroShotTransformer>
 
     /// <summary>Reads the seen classes from the input's Score column and builds the model (no rows are read).</summary>
     /// <exception cref="ArgumentException">The Score column is missing or unnamed, or a class is not in the table.</exception>
-    public ZeroShotTransformer Fit(IDataView input)
+    public NetworkTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var score = ColumnChecks.FloatVector(input.Schema, _options.InputScoreColumnName, "Score");
@@ -37,9 +43,13 @@ public sealed class ConSEEstimator : IEstimator<ZeroShotTransformer>
             throw new ArgumentException($"Score column '{score.Name}' has {seenCount} slots but {seen.Length} seen class names.", nameof(input));
         var candidates = CandidateClasses.Resolve(_options, seen);
         var table = _options.ClassDescriptions!;
-        var scorer = new ConSEScorer(table.Matrix(seen), seen.Length, table.Matrix(candidates), candidates.Length, _options.TopCount);
-        return new ZeroShotTransformer(scorer, score.Name, _options.EmbeddingColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName,
-            seen, candidates);
+        int length = table.Length;
+        var network = new Network(ZeroShotModels.ConSE(seen.Length, length, _options.TopCount, candidates.Length), seen.Length);
+        network.HeadModule(ZeroShotModels.Embedding).SetBuffer("table", table.Matrix(seen));
+        network.HeadModule(ZeroShotModels.Scores).SetBuffer("table", table.Matrix(candidates));
+        return new NetworkTransformer("ConSE", network, DeviceKind.Cpu, new ModelInput(score.Name, "Score"),
+            ZeroShotColumns.Declare(_options.EmbeddingColumnName, ZeroShotModels.Embedding, _options.ScoreColumnName, _options.PredictedLabelColumnName, candidates),
+            ZeroShotColumns.Lists(seen, candidates), null);
     }
 
     private static string[]? SlotNames(DataViewSchema.Column column)

@@ -21,10 +21,10 @@ namespace TransferLearning.ML.ZeroShot;
 /// names. Outputs: <c>Attributes</c> (probabilities for binary attributes), <c>Score</c> over the
 /// candidates and <c>PredictedLabel</c> (a key whose values are the candidate names).
 /// </remarks>
-public sealed class ZeroShotAttributeEstimator : ZeroShotTrainingEstimator<ZeroShotAttributeOptions>
+public sealed class ZeroShotAttributeScorer : ZeroShotTrainingEstimator<ZeroShotAttributeOptions>
 {
     /// <summary>Creates the estimator; the options are checked now.</summary>
-    public ZeroShotAttributeEstimator(IHostEnvironment env, ZeroShotAttributeOptions options) : base(env, options)
+    internal ZeroShotAttributeScorer(IHostEnvironment env, ZeroShotAttributeOptions options) : base(env, options)
     {
     }
 
@@ -32,20 +32,22 @@ public sealed class ZeroShotAttributeEstimator : ZeroShotTrainingEstimator<ZeroS
 
     /// <summary>Trains the attribute network on the seen-class rows.</summary>
     /// <exception cref="ArgumentException">A column is wrong, a training class is not in the table, or there is no candidate class.</exception>
-    public override ZeroShotTransformer Fit(IDataView input)
+    public override NetworkTransformer Fit(IDataView input)
     {
         var (rows, seen, candidates) = ZeroShotTraining.Read(input, Options);
         var table = Options.ClassDescriptions!;
         bool binary = table.IsBinary;
         var matching = Options.Matching ?? (binary ? AttributeMatching.DirectAttributePrediction : AttributeMatching.Cosine);
-        var network = ClassifierTrainer.CreateNetwork(Options.Network, rows.Length, table.Length, Options.Seed, nameof(ZeroShotAttributeOptions.Network));
-        TrainingRun.Execute(Environment, "ZeroShotAttributes", Options, rows, network, context =>
+        var spec = ZeroShotModels.AttributePrediction(Options.Network, table.Length, binary, candidates.Length, ZeroShotModels.Matching(matching));
+        var network = ClassifierTrainer.CreateNetwork(spec, rows.Length, Options.Seed, nameof(ZeroShotAttributeOptions.Network));
+        var report = TrainingRun.Execute(Environment, "ZeroShotAttributes", Options, rows, network, context =>
         {
             using var seenTable = torch.tensor(table.Matrix(seen), [seen.Length, table.Length], device: context.Device);
             return context.Run(new AttributeStep(network, context.Features, context.Labels, seenTable, binary, matching), Options);
         });
-        var scorer = new AttributePredictionScorer(network, Options.Device, binary, matching, table.Matrix(candidates), candidates.Length);
-        return new ZeroShotTransformer(scorer, Options.FeatureColumnName, Options.AttributesColumnName, Options.ScoreColumnName,
-            Options.PredictedLabelColumnName, seen, candidates);
+        network.HeadModule(ZeroShotModels.Scores).SetBuffer("table", table.Matrix(candidates));
+        return new NetworkTransformer("ZeroShotAttributes", network, Options.Device, new ModelInput(Options.FeatureColumnName, "Feature"),
+            ZeroShotColumns.Declare(Options.AttributesColumnName, ZeroShotModels.Attributes, Options.ScoreColumnName, Options.PredictedLabelColumnName, candidates),
+            ZeroShotColumns.Lists(seen, candidates), report);
     }
 }

@@ -1,0 +1,54 @@
+using TransferLearning.ML.Torch.Modules;
+
+namespace TransferLearning.ML.Torch.Models;
+
+/// <summary>How <see cref="CandidateScoresSpec"/> compares a row's vector with each candidate's.</summary>
+public enum CandidateMatching
+{
+    /// <summary>
+    /// Direct attribute prediction (Lampert et al. 2009): the input holds attribute probabilities,
+    /// each candidate binary attributes; score = Σ_m log p(a_m = a_m^c | x), normalised over the
+    /// candidates by a softmax (the posterior p(c | x)).
+    /// </summary>
+    AttributeLikelihood,
+
+    /// <summary>Cosine similarity.</summary>
+    Cosine,
+
+    /// <summary>Negative Euclidean distance (nearest prototype first).</summary>
+    NegativeEuclidean,
+
+    /// <summary>Dot product (a compatibility score, as in DeViSE / ALE).</summary>
+    Dot,
+}
+
+/// <summary>
+/// Scores each row against a fixed table of candidate vectors (class descriptions, class
+/// embeddings or prototypes), stored as the buffer <c>heads.{name}.table</c> [candidates, length].
+/// No parameters: the table is set when the model is built and saved with it.
+/// </summary>
+/// <param name="name">The head's name.</param>
+/// <param name="input">The head whose output is compared; null for the trunk's features.</param>
+/// <param name="candidates">Number of candidates; at least 1.</param>
+/// <param name="matching">The comparison.</param>
+public sealed class CandidateScoresSpec(string name, string? input, int candidates, CandidateMatching matching) : HeadSpec(name, input)
+{
+    /// <summary>Number of candidates (rows of the table).</summary>
+    public int Candidates { get; init; } = candidates;
+
+    /// <summary>The comparison.</summary>
+    public CandidateMatching Matching { get; init; } = matching;
+
+    /// <inheritdoc />
+    public override int OutputSize(int inputSize)
+    {
+        RequirePositive(Candidates, "Candidates");
+        RequirePositive(inputSize, "The input size");
+        if (!Enum.IsDefined(Matching)) throw Invalid($"unknown matching {(int)Matching}.");
+        return Candidates;
+    }
+
+    internal override long StoredValues(int inputSize) => (long)Candidates * inputSize;
+
+    internal override HeadModule CreateModule(int inputSize) => new CandidateScoresHead(OutputSize(inputSize), inputSize, Matching);
+}

@@ -1,0 +1,46 @@
+using TorchSharp;
+using TransferLearning.ML.Torch.Models;
+using static TorchSharp.torch;
+
+namespace TransferLearning.ML.Torch.Modules;
+
+/// <summary>Scores every row against the candidate table (buffer <c>table</c>); see <see cref="CandidateScoresSpec"/>.</summary>
+internal sealed class CandidateScoresHead : HeadModule
+{
+    private const double Epsilon = 1e-6;
+
+    // Field names are the checkpoint contract: renaming them breaks saved models.
+    private readonly Tensor table;
+    private readonly CandidateMatching _matching;
+
+    public CandidateScoresHead(int candidates, int length, CandidateMatching matching) : base(nameof(CandidateScoresHead), candidates)
+    {
+        table = torch.zeros(candidates, length);
+        _matching = matching;
+        register_buffer(nameof(table), table);
+    }
+
+    public override Tensor forward(Tensor input) => Scores(input, table, _matching);
+
+    public override Tensor Infer(Tensor input)
+    {
+        var scores = forward(input);
+        // DAP's scores are log-likelihoods: normalised over the candidates they are its posterior p(class | x).
+        return _matching == CandidateMatching.AttributeLikelihood ? nn.functional.softmax(scores, 1) : scores;
+    }
+
+    /// <summary>Scores of every row of <paramref name="input"/> against every row of <paramref name="candidates"/>; larger is better.</summary>
+    public static Tensor Scores(Tensor input, Tensor candidates, CandidateMatching matching) => matching switch
+    {
+        CandidateMatching.AttributeLikelihood =>
+            input.clamp(Epsilon, 1 - Epsilon).log().matmul(candidates.t()) + (1 - input).clamp(Epsilon, 1 - Epsilon).log().matmul((1 - candidates).t()),
+        CandidateMatching.Cosine => Cosine(input, candidates),
+        CandidateMatching.NegativeEuclidean => -(input.unsqueeze(1) - candidates.unsqueeze(0)).square().sum(2).sqrt(),
+        CandidateMatching.Dot => input.matmul(candidates.t()),
+        _ => throw new ArgumentOutOfRangeException(nameof(matching), matching, "Unknown matching."),
+    };
+
+    /// <summary>Cosine similarity of every row of <paramref name="a"/> with every row of <paramref name="b"/>.</summary>
+    public static Tensor Cosine(Tensor a, Tensor b) =>
+        nn.functional.normalize(a, p: 2, dim: 1, eps: 1e-8).matmul(nn.functional.normalize(b, p: 2, dim: 1, eps: 1e-8).t());
+}

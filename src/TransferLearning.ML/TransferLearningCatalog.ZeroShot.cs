@@ -1,0 +1,102 @@
+using Microsoft.ML;
+using TransferLearning.ML.Classification;
+using TransferLearning.ML.DomainAdaptation;
+using TransferLearning.ML.FineTuning;
+using TransferLearning.ML.ZeroShot;
+using TransferLearning.ML.Torch.Networks;
+using TransferLearning.ML.Torch.Training;
+using TransferLearning.ML.Torch.Transfer;
+
+namespace TransferLearning.ML;
+
+/// <summary>Zero-shot learning: attributes (DAP), attribute embedding, ConSE, and their evaluation.</summary>
+public sealed partial class TransferLearningCatalog
+{
+    /// <summary>
+    /// Zero-shot learning by class attributes (DAP, Lampert et al. 2009): learns to predict each
+    /// class's description from the features on seen-class rows, then predicts among candidate
+    /// classes (by default the table's classes absent from the training labels).
+    /// </summary>
+    /// <param name="classDescriptions">Class name → attribute vector, covering seen and candidate classes.</param>
+    /// <param name="labelColumnName">Key label whose key values are the seen class names. Default "Label".</param>
+    /// <param name="featureColumnName">Float vector feature column. Default "Features".</param>
+    /// <param name="mode">Unseen (default) or generalised zero-shot.</param>
+    /// <param name="epochs">Passes over the training rows. Default 10.</param>
+    /// <param name="seed">Seeds initialisation and shuffling. Default 0.</param>
+    public ZeroShotAttributeScorer ZeroShotAttributes(ClassDescriptions classDescriptions, string labelColumnName = DefaultColumnNames.Label,
+        string featureColumnName = DefaultColumnNames.Features, ZeroShotMode mode = ZeroShotMode.Unseen, int epochs = TrainingDefaults.Epochs,
+        int seed = TrainingDefaults.Seed) => new(Context, new ZeroShotAttributeOptions
+        {
+            ClassDescriptions = classDescriptions,
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            Mode = mode,
+            Epochs = epochs,
+            Seed = seed,
+        });
+
+    /// <summary>Zero-shot attribute prediction with every setting of <see cref="ZeroShotAttributeOptions"/>.</summary>
+    public ZeroShotAttributeScorer ZeroShotAttributes(ZeroShotAttributeOptions options) => new(Context, options);
+
+    /// <summary>
+    /// Attribute label embedding (DeViSE / ALE): f(x) and g(y) trained into one space with a
+    /// max-margin ranking loss; predicts the candidate maximising f(x)·g(y).
+    /// </summary>
+    /// <param name="classDescriptions">Class name → attribute or semantic vector.</param>
+    /// <param name="labelColumnName">Key label whose key values are the seen class names. Default "Label".</param>
+    /// <param name="featureColumnName">Float vector feature column. Default "Features".</param>
+    /// <param name="mode">Unseen (default) or generalised zero-shot.</param>
+    /// <param name="margin">k, the ranking margin. Default 1.</param>
+    /// <param name="epochs">Passes over the training rows. Default 10.</param>
+    /// <param name="seed">Seeds initialisation and shuffling. Default 0.</param>
+    public AttributeEmbeddingEstimator AttributeEmbedding(ClassDescriptions classDescriptions, string labelColumnName = DefaultColumnNames.Label,
+        string featureColumnName = DefaultColumnNames.Features, ZeroShotMode mode = ZeroShotMode.Unseen, double margin = 1.0,
+        int epochs = TrainingDefaults.Epochs, int seed = TrainingDefaults.Seed) => new(Context, new AttributeEmbeddingOptions
+        {
+            ClassDescriptions = classDescriptions,
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            Mode = mode,
+            Margin = margin,
+            Epochs = epochs,
+            Seed = seed,
+        });
+
+    /// <summary>Attribute embedding with every setting of <see cref="AttributeEmbeddingOptions"/>.</summary>
+    public AttributeEmbeddingEstimator AttributeEmbedding(AttributeEmbeddingOptions options) => new(Context, options);
+
+    /// <summary>
+    /// ConSE (Norouzi et al. 2013): turns the Score column of any fitted multiclass model over seen
+    /// classes into a zero-shot prediction among candidate classes, by the convex combination of the
+    /// top <paramref name="topCount"/> seen classes' embeddings. No training.
+    /// </summary>
+    /// <param name="classEmbeddings">Class name → semantic embedding, for seen and candidate classes.</param>
+    /// <param name="topCount">T. Default 10.</param>
+    /// <param name="mode">Unseen (default) or generalised zero-shot.</param>
+    /// <param name="inputScoreColumnName">The seen-class Score column. Default "Score".</param>
+    public ConSEProjector ConSE(ClassDescriptions classEmbeddings, int topCount = 10, ZeroShotMode mode = ZeroShotMode.Unseen,
+        string inputScoreColumnName = DefaultColumnNames.Score) => new(new ConSEOptions
+        {
+            ClassDescriptions = classEmbeddings,
+            TopCount = topCount,
+            Mode = mode,
+            InputScoreColumnName = inputScoreColumnName,
+        });
+
+    /// <summary>ConSE with every setting of <see cref="ConSEOptions"/>.</summary>
+    public ConSEProjector ConSE(ConSEOptions options) => new(options);
+
+    /// <summary>
+    /// Zero-shot metrics of a scored view: top-1 accuracy, hit@<paramref name="k"/>, per-class and
+    /// mean per-class accuracy, and, given the seen classes (generalised zero-shot), the seen and
+    /// unseen accuracies and their harmonic mean.
+    /// </summary>
+    /// <param name="scored">A zero-shot model's output (its Score slot names name the candidates).</param>
+    /// <param name="trueClassColumnName">The true class: text, or a key with text key values.</param>
+    /// <param name="scoreColumnName">The Score column. Default "Score".</param>
+    /// <param name="k">k of hit@k. Default 2.</param>
+    /// <param name="seenClasses">The training classes, for the generalised measures; null to skip them.</param>
+    public ZeroShotMetrics EvaluateZeroShot(IDataView scored, string trueClassColumnName, string scoreColumnName = DefaultColumnNames.Score,
+        int k = 2, IReadOnlyCollection<string>? seenClasses = null) =>
+        ZeroShotEvaluator.Evaluate(scored, trueClassColumnName, scoreColumnName, k, seenClasses);
+}
