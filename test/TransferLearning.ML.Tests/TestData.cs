@@ -45,10 +45,15 @@ internal static class TestData
         .Single(a => a.Key == key).Value!;
 
     /// <summary>Runs <c>dotnet tlml.dll args</c> in a new process and returns its exit code and output.</summary>
-    public static (int ExitCode, string Output) RunTlml(params string[] args)
+    public static (int ExitCode, string Output) RunTlml(params string[] args) => RunDotnet(BuildValue("TlmlPath"), args);
+
+    /// <summary>Loads <paramref name="model"/> with a plain Model.Load in a new process (ModelProbe) and scores the rows of <paramref name="rowsCsv"/>.</summary>
+    public static (int ExitCode, string Output) RunProbe(string model, string rowsCsv) => RunDotnet(BuildValue("ModelProbePath"), [model, rowsCsv]);
+
+    private static (int ExitCode, string Output) RunDotnet(string assembly, string[] args)
     {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(BuildValue("TlmlPath"));
+        start.ArgumentList.Add(assembly);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var process = System.Diagnostics.Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -56,7 +61,7 @@ internal static class TestData
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException("tlml did not finish in 5 minutes.");
+            throw new TimeoutException($"{Path.GetFileName(assembly)} did not finish in 5 minutes.");
         }
         return (process.ExitCode, output.Result + error.Result);
     }

@@ -60,6 +60,15 @@ public sealed class TransferComponentsTests
     }
 
     [TestMethod]
+    public void PassesTheWorkout()
+    {
+        var ml = new MLContext(0);
+        var data = ShiftedBlobs.Combined(ml, 60);
+        Conformance.Workout.Run(ml.TransferLearning().TransferComponents(components: 5), data, data, freshProcess: true).Dispose();
+        Conformance.Workout.Run(ml.TransferLearning().TransferComponents(components: 3, kernel: TcaKernel.Rbf), data, data).Dispose();
+    }
+
+    [TestMethod]
     public void SavesAndReloadsWithIdenticalOutputs()
     {
         var ml = new MLContext(0);

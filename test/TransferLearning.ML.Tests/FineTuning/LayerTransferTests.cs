@@ -83,6 +83,17 @@ public sealed class LayerTransferTests
     }
 
     [TestMethod]
+    public void TransferredModelPassesTheWorkout()
+    {
+        var ml = new MLContext(0);
+        var train = TransferFixture.Keyed(ml, TransferFixture.Target);
+        var test = TransferFixture.Keyed(ml, TransferFixture.TargetTest);
+        Conformance.Workout.Run(ml.TransferLearning().LayerTransfer(TransferFixture.Source, copiedLayers: 1, epochs: 3), train, test).Dispose();
+        var options = new LayerTransferOptions { Epochs = 2, L2Sp = new L2SpOptions(), Distillation = new DistillationOptions() };
+        Conformance.Workout.Run(ml.TransferLearning().LayerTransfer(TransferFixture.Source, options), train, test).Dispose();
+    }
+
+    [TestMethod]
     public void TransferredModelSavesAndReloadsBitIdentically()
     {
         var ml = new MLContext(0);

@@ -60,6 +60,36 @@ public sealed class VersionOneFixtureTests
     // making these fixtures). Its fixtures are therefore checked to 1e-6; every other one bit for bit.
     private static bool BitExact(string name) => !name.StartsWith("zeroshot-", StringComparison.Ordinal);
 
+    [TestMethod]
+    [DynamicData(nameof(Fixtures))]
+    public void VersionOneModelLoadsWithAPlainModelLoadInAFreshProcess(string name)
+    {
+        var fixture = Manifest().Single(f => f.GetProperty("name").GetString() == name);
+        var rows = TestData.TempFile(".csv");
+        File.WriteAllLines(rows, fixture.GetProperty("features").EnumerateArray().Select(r => string.Join(",", r.EnumerateArray().Select(v => v.GetRawText()))));
+        var (exit, output) = TestData.RunProbe(Path.Combine(Folder, fixture.GetProperty("model").GetString()!), rows);
+        Assert.AreEqual(0, exit, output);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToArray();
+        foreach (var column in fixture.GetProperty("outputs").EnumerateObject())
+        {
+            var expected = column.Value.EnumerateArray().ToArray();
+            var actual = lines.Where(l => l[0] == column.Name).Select(l => l[2]).ToArray();
+            Assert.HasCount(expected.Length, actual, $"{name} {column.Name}");
+            for (int i = 0; i < expected.Length; i++)
+            {
+                if (expected[i].ValueKind != JsonValueKind.Array)
+                {
+                    Assert.AreEqual(expected[i].GetUInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), actual[i], $"{name} {column.Name} row {i}");
+                    continue;
+                }
+                var want = expected[i].EnumerateArray().Select(v => BitConverter.UInt32BitsToSingle(v.GetUInt32())).ToArray();
+                var got = actual[i].Split(' ').Select(h => BitConverter.UInt32BitsToSingle(uint.Parse(h, System.Globalization.NumberStyles.HexNumber))).ToArray();
+                if (BitExact(name)) CollectionAssert.AreEqual(want, got, $"{name} {column.Name} row {i}");
+                else for (int j = 0; j < want.Length; j++) Assert.AreEqual(want[j], got[j], 1e-6f * Math.Max(1, Math.Abs(want[j])), $"{name} {column.Name} [{i}, {j}]");
+            }
+        }
+    }
+
     private static JsonElement[] Manifest() =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "fixtures.json"))).RootElement.EnumerateArray().ToArray();
 
