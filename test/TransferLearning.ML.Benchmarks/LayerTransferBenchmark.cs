@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using TransferLearning.ML.Torch.Transfer;
 using TransferLearning.ML.Classification;
 using TransferLearning.ML.Datasets;
 using TransferLearning.ML.FineTuning;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using TransferLearning.ML.Torch.Transfer;
 using TransferLearning.ML.DomainAdaptation;
 using TransferLearning.ML.FineTuning;
 using TransferLearning.ML.Torch.Adaptation;

@@ -2,6 +2,7 @@ using TorchSharp;
 using TransferLearning.ML.Torch.Losses;
 using TransferLearning.ML.Torch.Modules;
 using TransferLearning.ML.Torch.Training;
+using TransferLearning.ML.Torch.Training.Sampling;
 using static TorchSharp.torch;
 
 namespace TransferLearning.ML.Torch.Adaptation;
@@ -14,7 +15,7 @@ namespace TransferLearning.ML.Torch.Adaptation;
 /// <param name="Augmentation">Random image augmentation of both domains' batches; null for none.</param>
 /// <param name="Criterion">The label-free model-selection score.</param>
 /// <param name="Seed">Seeds the choice of target batches.</param>
-public sealed record DomainAdversarialSettings(double MaximumLambda, double Gamma, double InformationMaximizationWeight,
+internal sealed record DomainAdversarialSettings(double MaximumLambda, double Gamma, double InformationMaximizationWeight,
     bool SeparateDomainBatches, ImageAugmentation? Augmentation, SelectionCriterion Criterion, int Seed);
 
 /// <summary>
@@ -24,14 +25,13 @@ public sealed record DomainAdversarialSettings(double MaximumLambda, double Gamm
 /// discriminator, behind a gradient reversal layer, learns to tell the domains apart while the
 /// features learn to make that impossible. λ follows λ_p = Λ (2 / (1 + exp(−γ p)) − 1).
 /// </summary>
-public sealed class DomainAdversarialStep : ITrainingStep
+internal sealed class DomainAdversarialStep : ITrainingStep
 {
     private const int EvaluationChunk = 1024;
     private readonly Network _network;
     private readonly DomainDiscriminator _discriminator;
     private readonly Tensor _sourceFeatures, _sourceLabels, _targetFeatures, _targetValidation;
     private readonly DomainAdversarialSettings _settings;
-    private readonly Random _random;
     private readonly nn.Module _model;
 
     /// <summary>Creates the step; every tensor lives on the training device.</summary>
@@ -53,7 +53,6 @@ public sealed class DomainAdversarialStep : ITrainingStep
         _targetFeatures = targetFeatures;
         _targetValidation = targetValidation;
         _settings = settings;
-        _random = new Random(settings.Seed);
         // Everything training changes, so that early stopping snapshots the discriminator too.
         _model = nn.ModuleDict(("network", network), ("discriminator", discriminator));
         ParameterGroups = [new ParameterGroup([.. network.parameters(), .. discriminator.parameters()])];
@@ -69,11 +68,11 @@ public sealed class DomainAdversarialStep : ITrainingStep
     public double Lambda(double progress) => AdversarialSchedule.Lambda(progress, _settings.Gamma, _settings.MaximumLambda);
 
     /// <inheritdoc />
-    public StepLoss Loss(Tensor rows, double progress)
+    public StepLoss Loss(Batch batch, double progress)
     {
+        var rows = batch.Rows;
+        var targetRows = batch.Second ?? throw new ArgumentException("Domain-adversarial steps need a TwoDomainSampler's batches.", nameof(batch));
         long n = rows.shape[0];
-        var targetRows = torch.tensor(Enumerable.Range(0, (int)n).Select(_ => (long)_random.Next((int)_targetFeatures.shape[0])).ToArray(),
-            device: _targetFeatures.device);
         var source = _sourceFeatures.index_select(0, rows);
         var target = _targetFeatures.index_select(0, targetRows);
         if (_settings.Augmentation is ImageAugmentation augmentation)

@@ -1,11 +1,12 @@
 using TorchSharp;
 using TransferLearning.ML.Torch.Modules;
+using TransferLearning.ML.Torch.Training.Sampling;
 using static TorchSharp.torch;
 
 namespace TransferLearning.ML.Torch.Training;
 
 /// <summary>Supervised classification: softmax cross-entropy of a <see cref="Network"/>'s logits against class indices.</summary>
-public class ClassificationStep : ITrainingStep
+internal class ClassificationStep : ITrainingStep
 {
     private const int EvaluationChunk = 1024;
 
@@ -38,8 +39,9 @@ public class ClassificationStep : ITrainingStep
     public IReadOnlyList<ParameterGroup> ParameterGroups { get; }
 
     /// <inheritdoc />
-    public virtual StepLoss Loss(Tensor rows, double progress)
+    public virtual StepLoss Loss(Batch batch, double progress)
     {
+        var rows = batch.Rows;
         var logits = Network.forward(Features.index_select(0, rows));
         return new StepLoss(nn.functional.cross_entropy(logits, Labels.index_select(0, rows)));
     }

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TransferLearning.ML.Torch.Losses;
 using TransferLearning.ML.Torch.Modules;
+using TransferLearning.ML.Torch.Training.Sampling;
 using static TorchSharp.torch;
 
 namespace TransferLearning.ML.Torch.Training;
@@ -12,14 +13,14 @@ namespace TransferLearning.ML.Torch.Training;
 /// <param name="Weight">Weight of the distillation term.</param>
 /// <param name="Temperature">Softmax temperature of the KL form.</param>
 /// <param name="Kind">The distance.</param>
-public sealed record DistillationTerm(Tensor Teacher, Linear SourceHead, double Weight, double Temperature, DistillationLoss Kind);
+internal sealed record DistillationTerm(Tensor Teacher, Linear SourceHead, double Weight, double Temperature, DistillationLoss Kind);
 
 /// <summary>
 /// Classification on the target with conservative-training terms: cross-entropy, plus an
 /// optional L2-SP penalty (Li et al. 2018) and optional output distillation towards the source
 /// network (the "conservative training" of the lecture; Li and Hoiem 2016).
 /// </summary>
-public sealed class ConservativeTransferStep : ClassificationStep
+internal sealed class ConservativeTransferStep : ClassificationStep
 {
     private readonly L2SpPenalty? _l2Sp;
     private readonly DistillationTerm? _distillation;
@@ -40,8 +41,9 @@ public sealed class ConservativeTransferStep : ClassificationStep
     public override nn.Module Model => _model;
 
     /// <inheritdoc />
-    public override StepLoss Loss(Tensor rows, double progress)
+    public override StepLoss Loss(Batch batch, double progress)
     {
+        var rows = batch.Rows;
         var features = Network.Features(Features.index_select(0, rows));
         var crossEntropy = nn.functional.cross_entropy(Network.Head(features), Labels.index_select(0, rows));
         var total = crossEntropy;

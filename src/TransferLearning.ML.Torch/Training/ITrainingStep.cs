@@ -1,16 +1,16 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TransferLearning.ML.Torch.Training.Sampling;
 using static TorchSharp.torch;
 
 namespace TransferLearning.ML.Torch.Training;
 
 /// <summary>
 /// What a method contributes to the shared <see cref="TrainingLoop"/>: its model, its trainable
-/// parameters, and one forward pass + loss on a mini-batch of training rows. The step owns its
-/// data (already on the device) and receives row indices, so methods that need more than one
-/// batch per step (a target batch, a pair) draw it themselves.
+/// parameters, and one forward pass + loss on a batch. The step owns its data (already on the
+/// device) and receives the row indices its sampler drew (<see cref="Batch"/>).
 /// </summary>
-public interface ITrainingStep
+internal interface ITrainingStep
 {
     /// <summary>Everything whose state training changes: switched to train/eval mode, snapshotted for early stopping.</summary>
     nn.Module Model { get; }
@@ -19,22 +19,22 @@ public interface ITrainingStep
     IReadOnlyList<ParameterGroup> ParameterGroups { get; }
 
     /// <summary>
-    /// Forward pass and loss on the training rows <paramref name="rows"/> (int64 indices on the
-    /// device). Runs inside the loop's dispose scope: every tensor it creates is freed after the step.
+    /// Forward pass and loss on <paramref name="batch"/> (int64 indices on the device). Runs inside
+    /// the loop's dispose scope: every tensor it creates is freed after the step.
     /// </summary>
-    /// <param name="rows">The mini-batch's row indices.</param>
+    /// <param name="batch">The step's rows, as its sampler drew them.</param>
     /// <param name="progress">Fraction of this run's steps already done, in [0, 1) (for schedules such as DANN's λ).</param>
-    StepLoss Loss(Tensor rows, double progress);
+    StepLoss Loss(Batch batch, double progress);
 
     /// <summary>Loss and accuracy on the held-out rows <paramref name="rows"/>; called in eval mode under no_grad.</summary>
     Evaluation Evaluate(Tensor rows);
 }
 
 /// <summary>Parameters trained at <paramref name="LearningRateMultiplier"/> times the base learning rate.</summary>
-public sealed record ParameterGroup(IReadOnlyList<Parameter> Parameters, double LearningRateMultiplier = 1.0);
+internal sealed record ParameterGroup(IReadOnlyList<Parameter> Parameters, double LearningRateMultiplier = 1.0);
 
 /// <summary>The loss of one step: the total to minimise and, for reporting, its named parts.</summary>
-public sealed record StepLoss(Tensor Total, IReadOnlyList<(string Name, Tensor Value)> Parts)
+internal sealed record StepLoss(Tensor Total, IReadOnlyList<(string Name, Tensor Value)> Parts)
 {
     /// <summary>A loss with no named parts.</summary>
     public StepLoss(Tensor total) : this(total, []) { }
@@ -48,7 +48,7 @@ public sealed record StepLoss(Tensor Total, IReadOnlyList<(string Name, Tensor V
 /// <param name="Loss">Mean validation loss.</param>
 /// <param name="Accuracy">Validation accuracy, where defined.</param>
 /// <param name="Score">Model-selection score (lower is better); null means <paramref name="Loss"/>.</param>
-public readonly record struct Evaluation(double Loss, double? Accuracy, double? Score = null)
+internal readonly record struct Evaluation(double Loss, double? Accuracy, double? Score = null)
 {
     /// <summary>What early stopping and epoch selection minimise.</summary>
     public double SelectionScore => Score ?? Loss;

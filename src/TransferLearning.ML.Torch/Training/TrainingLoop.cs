@@ -1,14 +1,16 @@
 using TorchSharp;
+using TransferLearning.ML.Torch.Training.Sampling;
 using static TorchSharp.torch;
 
 namespace TransferLearning.ML.Torch.Training;
 
 /// <summary>
-/// The one training loop: seeded shuffles, mini-batches, the optimizer and its schedule, a
-/// validation split with early stopping, a dispose scope per step, cancellation and progress.
-/// Methods plug in through <see cref="ITrainingStep"/>.
+/// The one training loop: a seeded validation split, the batches an <see cref="IBatchSampler"/>
+/// draws, the optimizer and its schedule, early stopping, a dispose scope per step, cancellation
+/// and progress. Methods plug in through <see cref="ITrainingStep"/> and, where they need other
+/// batches than uniform rows, a sampler.
 /// </summary>
-public static class TrainingLoop
+internal static class TrainingLoop
 {
     /// <summary>
     /// Trains <paramref name="step"/>'s model on rows 0..<paramref name="rowCount"/>-1. The caller
@@ -20,11 +22,13 @@ public static class TrainingLoop
     /// <param name="options">Loop settings.</param>
     /// <param name="device">The device the step's data and model live on.</param>
     /// <param name="progress">Receives the progress reports; default <see cref="TrainingOptions.Progress"/>.</param>
+    /// <param name="sampler">Draws each step's batch from the training rows; default <see cref="UniformRowSampler"/> of BatchSize rows.</param>
+    /// <param name="checkAlive">Called before every step; throws to stop training (e.g. ML.NET's CheckAlive after CancelExecution).</param>
     /// <returns>The per-epoch history; the model holds the selected epoch's weights, in eval mode.</returns>
     /// <exception cref="InvalidOperationException">The loss became NaN or infinite.</exception>
-    /// <exception cref="OperationCanceledException">The options' cancellation token fired.</exception>
+    /// <exception cref="OperationCanceledException">The options' cancellation token fired, or <paramref name="checkAlive"/> said stop.</exception>
     public static TrainingReport Run(ITrainingStep step, int rowCount, TrainingOptions options, Device device,
-        IProgress<TrainingProgress>? progress = null)
+        IProgress<TrainingProgress>? progress = null, SamplerFactory? sampler = null, Action? checkAlive = null)
     {
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(options);
@@ -39,7 +43,8 @@ public static class TrainingLoop
                 $"ValidationFraction {options.ValidationFraction} leaves no training rows out of {rowCount}.", nameof(options));
         torch.manual_seed(options.Seed);
 
-        int stepsPerEpoch = (trainRows.Length + options.BatchSize - 1) / options.BatchSize;
+        using var batches = (sampler ?? UniformRowSampler.Factory)(trainRows, options, device);
+        int stepsPerEpoch = batches.StepsPerEpoch;
         long totalSteps = (long)stepsPerEpoch * options.Epochs;
         var groups = step.ParameterGroups.Where(g => g.Parameters.Count > 0).ToArray();
         using var optimizer = CreateOptimizer(groups, options);
@@ -56,13 +61,13 @@ public static class TrainingLoop
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 step.Model.train();
-                Shuffle(trainRows, random);
-                using var order = torch.tensor(trainRows, device: device);
+                batches.StartEpoch(random);
                 double lossSum = 0, learningRate = options.LearningRate;
                 var partSums = new Dictionary<string, double>();
                 for (int s = 0; s < stepsPerEpoch; s++)
                 {
                     options.CancellationToken.ThrowIfCancellationRequested();
+                    checkAlive?.Invoke();
                     double p = (double)((long)(epoch - 1) * stepsPerEpoch + s) / totalSteps;
                     learningRate = options.LearningRate * LearningRateSchedules.Factor(options.LearningRateSchedule, p);
                     for (int g = 0; g < controllers.Length; g++)
@@ -70,10 +75,8 @@ public static class TrainingLoop
 
                     using (var scope = torch.NewDisposeScope())
                     {
-                        int start = s * options.BatchSize;
-                        var rows = order.narrow(0, start, Math.Min(options.BatchSize, trainRows.Length - start));
                         optimizer.zero_grad();
-                        var loss = step.Loss(rows, p);
+                        var loss = step.Loss(batches.Next(s), p);
                         loss.Total.backward();
                         optimizer.step();
                         double value = loss.Total.item<float>();
@@ -156,22 +159,12 @@ public static class TrainingLoop
         for (int i = 0; i < rowCount; i++) all[i] = i;
         int held = (int)Math.Round(rowCount * fraction);
         if (held == 0) return (all, []);
-        Shuffle(all, random);
+        UniformRowSampler.Shuffle(all, random);
         var validation = all[..held];
         var train = all[held..];
         Array.Sort(validation);
         Array.Sort(train);
         return (train, validation);
-    }
-
-    /// <summary>Fisher-Yates with the run's own generator (independent of torch's global one).</summary>
-    private static void Shuffle(long[] rows, Random random)
-    {
-        for (int i = rows.Length - 1; i > 0; i--)
-        {
-            int j = random.Next(i + 1);
-            (rows[i], rows[j]) = (rows[j], rows[i]);
-        }
     }
 
     private static Evaluation Validate(ITrainingStep step, Tensor rows)

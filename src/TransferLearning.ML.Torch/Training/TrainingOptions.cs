@@ -76,6 +76,15 @@ public class TrainingOptions
         Require(Enum.IsDefined(Device), nameof(Device), Device, "a defined DeviceKind");
     }
 
+    /// <summary>A copy of these settings for a second training phase with its own epochs and learning rate.</summary>
+    internal TrainingOptions WithPhase(int epochs, double learningRate)
+    {
+        var phase = (TrainingOptions)MemberwiseClone();
+        phase.Epochs = epochs;
+        phase.LearningRate = learningRate;
+        return phase;
+    }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the option unless <paramref name="condition"/> holds.</summary>
     protected static void Require(bool condition, string option, object? value, string expected)
     {

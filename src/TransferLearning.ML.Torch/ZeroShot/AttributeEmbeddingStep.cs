@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TransferLearning.ML.Torch.Modules;
 using TransferLearning.ML.Torch.Training;
+using TransferLearning.ML.Torch.Training.Sampling;
 using static TorchSharp.torch;
 
 namespace TransferLearning.ML.Torch.ZeroShot;
@@ -11,7 +12,7 @@ namespace TransferLearning.ML.Torch.ZeroShot;
 /// g(y) = W φ(y) map into one space, trained with the max-margin <see cref="RankingLoss"/> over
 /// the seen classes; the prediction is the class maximising f(x) · g(y).
 /// </summary>
-public sealed class AttributeEmbeddingStep : ITrainingStep
+internal sealed class AttributeEmbeddingStep : ITrainingStep
 {
     private readonly Network _image;
     private readonly Linear _label;
@@ -48,7 +49,7 @@ public sealed class AttributeEmbeddingStep : ITrainingStep
     public Tensor Compatibility(Tensor rows) => _image.forward(_features.index_select(0, rows)).matmul(_label.forward(_classDescriptions).t());
 
     /// <inheritdoc />
-    public StepLoss Loss(Tensor rows, double progress) => new(RankingLoss.Loss(Compatibility(rows), _labels.index_select(0, rows), _margin));
+    public StepLoss Loss(Batch batch, double progress) => new(RankingLoss.Loss(Compatibility(batch.Rows), _labels.index_select(0, batch.Rows), _margin));
 
     /// <inheritdoc />
     public Evaluation Evaluate(Tensor rows)

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TransferLearning.ML.Torch.Modules;
 using TransferLearning.ML.Torch.Training;
+using TransferLearning.ML.Torch.Training.Sampling;
 using static TorchSharp.torch;
 
 namespace TransferLearning.ML.Torch.ZeroShot;
@@ -10,7 +11,7 @@ namespace TransferLearning.ML.Torch.ZeroShot;
 /// description (binary attributes: sigmoid + cross-entropy per attribute; continuous: squared error).
 /// Evaluation reports accuracy of matching the prediction back to the seen classes.
 /// </summary>
-public sealed class AttributeStep : ITrainingStep
+internal sealed class AttributeStep : ITrainingStep
 {
     private readonly Network _network;
     private readonly Tensor _features, _labels, _classAttributes;
@@ -42,7 +43,7 @@ public sealed class AttributeStep : ITrainingStep
     public IReadOnlyList<ParameterGroup> ParameterGroups { get; }
 
     /// <inheritdoc />
-    public StepLoss Loss(Tensor rows, double progress) => new(Distance(rows));
+    public StepLoss Loss(Batch batch, double progress) => new(Distance(batch.Rows));
 
     /// <inheritdoc />
     public Evaluation Evaluate(Tensor rows)

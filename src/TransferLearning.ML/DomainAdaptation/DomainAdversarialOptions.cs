@@ -12,7 +12,7 @@ namespace TransferLearning.ML.DomainAdaptation;
 /// the difference on small digit sets here (augmentation, information maximisation, AdaBN,
 /// per-image standardisation, a capped λ) are off by default; <see cref="ForImages"/> turns them on.
 /// </summary>
-public sealed class DomainAdversarialOptions : ClassifierOptions
+public sealed class DomainAdversarialOptions : ClassifierOptions, IDomainAdversarialSettings
 {
     /// <summary>Creates the options with the paper's training settings.</summary>
     public DomainAdversarialOptions()

@@ -8,7 +8,7 @@ namespace TransferLearning.ML.FineTuning;
 /// them, an optional fine-tuning phase, and conservative-training terms, plus the columns and
 /// training settings every classifier has.
 /// </summary>
-public sealed class LayerTransferOptions : ClassifierOptions
+public sealed class LayerTransferOptions : ClassifierOptions, ILayerTransferSettings
 {
     /// <summary>Blocks to copy from the source network; null (the default) copies all of them (everything but the head). In 0..source blocks.</summary>
     public int? CopiedLayers { get; set; }

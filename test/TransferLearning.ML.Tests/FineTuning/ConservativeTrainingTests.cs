@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using TorchSharp;
+using TransferLearning.ML.Torch.Transfer;
 using TransferLearning.ML.FineTuning;
 using TransferLearning.ML.Torch.Losses;
 using static TorchSharp.torch;

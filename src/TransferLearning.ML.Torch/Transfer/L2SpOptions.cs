@@ -1,4 +1,4 @@
-namespace TransferLearning.ML.FineTuning;
+namespace TransferLearning.ML.Torch.Transfer;
 
 /// <summary>
 /// L2-SP regularisation (Li, Grandvalet and Davoine, ICML 2018): α/2 · ‖w − w⁰‖² on the copied

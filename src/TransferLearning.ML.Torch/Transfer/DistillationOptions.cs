@@ -1,6 +1,6 @@
 using TransferLearning.ML.Torch.Losses;
 
-namespace TransferLearning.ML.FineTuning;
+namespace TransferLearning.ML.Torch.Transfer;
 
 /// <summary>
 /// Output distillation towards the source network, the "conservative training" of transfer

@@ -1,0 +1,101 @@
+using TorchSharp;
+using TransferLearning.ML.Torch.Modules;
+using TransferLearning.ML.Torch.Training;
+using TransferLearning.ML.Torch.Training.Sampling;
+using static TorchSharp.torch;
+
+namespace TransferLearning.ML.Torch.Adaptation;
+
+/// <summary>
+/// Domain-adversarial training as a whole (Ganin and Lempitsky 2015): the discriminator, the
+/// two-domain batches, the step, and the work around the loop — the proxy A-distance before and
+/// after, the collapse check, and AdaBN's re-estimation of batch-norm statistics on the target.
+/// </summary>
+internal sealed class DomainAdversarialRecipe(IDomainAdversarialSettings settings, float[] targetRows, int targetCount)
+{
+    /// <summary>Metric name of the proxy A-distance between the domains' raw features.</summary>
+    public const string ProxyADistanceBefore = "proxy-a-distance-inputs";
+
+    /// <summary>Metric name of the proxy A-distance between the domains' learned features.</summary>
+    public const string ProxyADistanceAfter = "proxy-a-distance-features";
+
+    /// <summary>Metric name of the final accuracy on the source training rows.</summary>
+    public const string SourceAccuracy = "source-training-accuracy";
+
+    /// <summary>Checks that the network can do what the settings ask (batch norm for AdaBN, an image shape for augmentation).</summary>
+    /// <exception cref="ArgumentException">It cannot; the message names the option.</exception>
+    public void CheckNetwork(Network network)
+    {
+        if (settings.DomainSpecificBatchNorm && !BatchNormStatistics.HasBatchNorm(network))
+            throw new ArgumentException(
+                "Option DomainSpecificBatchNorm needs batch-norm blocks in the network (BatchNorm = true on a layer spec).", nameof(settings.DomainSpecificBatchNorm));
+        if (settings.Augmentation is not null && network.Spec.InputShape.Length != 3)
+            throw new ArgumentException(
+                $"Option Augmentation needs images: set the network's InputShape to [channels, height, width] (it is [{string.Join(", ", network.Spec.InputShape)}]).",
+                nameof(settings.Augmentation));
+    }
+
+    /// <summary>Trains the context's network on its (source) rows and the target rows, with the run's <paramref name="options"/>.</summary>
+    /// <exception cref="InvalidOperationException">Training collapsed (source accuracy near chance) and FailOnCollapse is set.</exception>
+    public TrainingReport Train(TrainingContext context, TrainingOptions options)
+    {
+        var network = context.Network;
+        using var target = torch.tensor(targetRows, [targetCount, network.InputLength], device: context.Device);
+        var (targetTrain, targetValidation) = SplitTarget(target);
+        torch.manual_seed(settings.Seed + 1);
+        using var discriminator = new DomainDiscriminator(network.FeatureSize, settings.DiscriminatorHiddenUnits, settings.DiscriminatorDropout).to(context.Device);
+        var shape = network.Spec.InputShape;
+        var augmentation = settings.Augmentation is AugmentationSettings a ? new ImageAugmentation(shape[0], shape[1], shape[2], a) : null;
+        var stepSettings = new DomainAdversarialSettings(settings.MaximumLambda, settings.LambdaGamma, settings.InformationMaximizationWeight,
+            settings.DomainSpecificBatchNorm, augmentation, settings.SelectionCriterion, settings.Seed);
+
+        double before = ProxyADistance.Compute(context.Features, target, settings.Seed);
+        TrainingReport report;
+        using (targetTrain)
+        using (targetValidation)
+        {
+            int targetTrainRows = (int)targetTrain.shape[0];
+            report = context.Run(new DomainAdversarialStep(network, discriminator, context.Features, context.Labels, targetTrain, targetValidation, stepSettings),
+                options, (rows, o, device) => new TwoDomainSampler(rows, o.BatchSize, targetTrainRows, settings.Seed, device));
+        }
+
+        double sourceAccuracy = Accuracy(network, context.Features, context.Labels);
+        double chance = 1.0 / network.OutputSize;
+        if (settings.FailOnCollapse && sourceAccuracy < chance + 0.1 * (1 - chance))
+            throw new InvalidOperationException(
+                $"Domain-adversarial training collapsed: accuracy on the source training rows is {sourceAccuracy:P1}, near chance ({chance:P1}). " +
+                "Lower MaximumLambda or LearningRate, add DiscriminatorDropout, or use DomainAdversarialOptions.ForImages for images.");
+        if (settings.DomainSpecificBatchNorm) BatchNormStatistics.Recompute(network, target);
+        double after;
+        using (var noGrad = torch.no_grad())
+        using (var scope = torch.NewDisposeScope())
+        {
+            network.eval();
+            after = ProxyADistance.Compute(Chunked.Map(context.Features, network.Features), Chunked.Map(target, network.Features), settings.Seed);
+        }
+        return report with
+        {
+            Metrics = new Dictionary<string, double> { [ProxyADistanceBefore] = before, [ProxyADistanceAfter] = after, [SourceAccuracy] = sourceAccuracy },
+        };
+    }
+
+    /// <summary>Holds out ValidationFraction of the target rows for the label-free selection score.</summary>
+    private (Tensor Train, Tensor Validation) SplitTarget(Tensor target)
+    {
+        long rows = target.shape[0];
+        long held = settings.SelectionCriterion == SelectionCriterion.SourceErrorPlusDomainDistance ? (long)Math.Round(rows * settings.ValidationFraction) : 0;
+        if (held >= rows) held = rows - 1;
+        var order = Enumerable.Range(0, (int)rows).Select(i => (long)i).ToArray();
+        new Random(settings.Seed).Shuffle(order);
+        using var index = torch.tensor(order, device: target.device);
+        return (target.index_select(0, index.narrow(0, held, rows - held)), target.index_select(0, index.narrow(0, 0, held)));
+    }
+
+    private static double Accuracy(Network network, Tensor features, Tensor labels)
+    {
+        network.eval();
+        using var noGrad = torch.no_grad();
+        using var all = torch.arange(features.shape[0], dtype: ScalarType.Int64, device: features.device);
+        return ClassificationStep.Measure(network, features, labels, all).Accuracy;
+    }
+}
