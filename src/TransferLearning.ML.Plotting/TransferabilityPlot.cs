@@ -27,9 +27,9 @@ public static class TransferabilityPlot
         plot.XLabel("copied blocks N (0 = target data only)");
         plot.YLabel("validation accuracy");
         var ticks = new ScottPlot.TickGenerators.NumericManual();
-        for (int n = 0; n <= table.SourceBlocks; n++) ticks.AddMajor(n, n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        for (int n = 0; n <= table.SourceLayers; n++) ticks.AddMajor(n, n.ToString(System.Globalization.CultureInfo.InvariantCulture));
         plot.Axes.Bottom.TickGenerator = ticks;
-        plot.Axes.SetLimitsX(-0.3, table.SourceBlocks + 0.3);
+        plot.Axes.SetLimitsX(-0.3, table.SourceLayers + 0.3);
         plot.ShowLegend(Alignment.LowerLeft);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);

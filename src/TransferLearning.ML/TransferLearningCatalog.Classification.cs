@@ -23,7 +23,7 @@ public sealed partial class TransferLearningCatalog
     /// <param name="batchSize">Rows per step. Default 64.</param>
     /// <param name="learningRate">Adam's learning rate. Default 0.001.</param>
     /// <param name="seed">Seeds initialisation and shuffling. Default 0.</param>
-    public NetworkClassifierEstimator NetworkClassifier(
+    public NetworkClassifierTrainer NetworkClassifier(
         string labelColumnName = DefaultColumnNames.Label,
         string featureColumnName = DefaultColumnNames.Features,
         NetworkSpec? network = null,
@@ -42,9 +42,9 @@ public sealed partial class TransferLearningCatalog
             Seed = seed,
         };
         if (network is not null) options.Network = network;
-        return new NetworkClassifierEstimator(Context, options);
+        return new NetworkClassifierTrainer(Context, options);
     }
 
     /// <summary>A neural network classifier with every setting of <see cref="NetworkClassifierOptions"/>.</summary>
-    public NetworkClassifierEstimator NetworkClassifier(NetworkClassifierOptions options) => new(Context, options);
+    public NetworkClassifierTrainer NetworkClassifier(NetworkClassifierOptions options) => new(Context, options);
 }

@@ -49,7 +49,7 @@ public sealed partial class TransferLearningCatalog
     /// <param name="margin">k, the ranking margin. Default 1.</param>
     /// <param name="epochs">Passes over the training rows. Default 10.</param>
     /// <param name="seed">Seeds initialisation and shuffling. Default 0.</param>
-    public AttributeEmbeddingEstimator AttributeEmbedding(ClassDescriptions classDescriptions, string labelColumnName = DefaultColumnNames.Label,
+    public AttributeEmbeddingTrainer AttributeEmbedding(ClassDescriptions classDescriptions, string labelColumnName = DefaultColumnNames.Label,
         string featureColumnName = DefaultColumnNames.Features, ZeroShotMode mode = ZeroShotMode.Unseen, double margin = 1.0,
         int epochs = TrainingDefaults.Epochs, int seed = TrainingDefaults.Seed) => new(Context, new AttributeEmbeddingOptions
         {
@@ -63,7 +63,7 @@ public sealed partial class TransferLearningCatalog
         });
 
     /// <summary>Attribute embedding with every setting of <see cref="AttributeEmbeddingOptions"/>.</summary>
-    public AttributeEmbeddingEstimator AttributeEmbedding(AttributeEmbeddingOptions options) => new(Context, options);
+    public AttributeEmbeddingTrainer AttributeEmbedding(AttributeEmbeddingOptions options) => new(Context, options);
 
     /// <summary>
     /// ConSE (Norouzi et al. 2013): turns the Score column of any fitted multiclass model over seen

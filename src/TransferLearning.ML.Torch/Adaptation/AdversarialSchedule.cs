@@ -1,7 +1,7 @@
 namespace TransferLearning.ML.Torch.Adaptation;
 
 /// <summary>The weight of the reversed gradient over training (Ganin and Lempitsky 2015, section 5.2.2).</summary>
-public static class AdversarialSchedule
+internal static class AdversarialSchedule
 {
     /// <summary>
     /// λ_p = maximum · (2 / (1 + exp(−γ p)) − 1): 0 at the start, when the features are still

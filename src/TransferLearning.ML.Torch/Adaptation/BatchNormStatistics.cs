@@ -10,7 +10,7 @@ namespace TransferLearning.ML.Torch.Adaptation;
 /// target domain, so that at prediction time every layer normalises target features with target
 /// statistics. Weights are untouched.
 /// </summary>
-public static class BatchNormStatistics
+internal static class BatchNormStatistics
 {
     /// <summary>Whether the network has batch-norm layers.</summary>
     public static bool HasBatchNorm(Network network) => Norms(network).Any();

@@ -21,7 +21,7 @@ public sealed record AugmentationSettings(
 /// sets it was by far the largest help to domain adaptation (see DESIGN.md). Draws from torch's
 /// generator, so runs are reproducible under a seed.
 /// </summary>
-public sealed class ImageAugmentation
+internal sealed class ImageAugmentation
 {
     private readonly long _channels, _height, _width;
     private readonly AugmentationSettings _settings;

@@ -8,7 +8,7 @@ namespace TransferLearning.ML.Torch.Adaptation;
 /// et al. 2016): PAD = 2 (1 − 2ε), where ε is the test error of a linear classifier trained to tell
 /// the samples apart. 0 means indistinguishable, 2 perfectly separable.
 /// </summary>
-public static class ProxyADistance
+internal static class ProxyADistance
 {
     private const int Steps = 300;
 

@@ -18,7 +18,7 @@ public enum TcaKernel
 /// fitted on, the kernel, and the projection W (n x m) of the kernel map onto the m transfer
 /// components. A row x maps to k(x, X_fit) W.
 /// </summary>
-public sealed class TcaModel
+internal sealed class TcaModel
 {
 
     internal TcaModel(float[] rows, int rowCount, int length, float[] projection, int components, TcaKernel kernel, double gamma, float[] eigenvalues)
@@ -65,7 +65,7 @@ public sealed class TcaModel
 /// the directions that keep the data's variance while shrinking the maximum mean discrepancy between
 /// the domains. The generalised eigenproblem is solved in double precision through a Cholesky factor.
 /// </summary>
-public static class TransferComponentAnalysis
+internal static class TransferComponentAnalysis
 {
     /// <summary>Fits TCA on <paramref name="source"/> and <paramref name="target"/> rows (row-major, <paramref name="length"/> floats each).</summary>
     /// <param name="source">Source rows.</param>

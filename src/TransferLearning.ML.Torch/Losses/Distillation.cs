@@ -17,7 +17,7 @@ public enum DistillationLoss
 }
 
 /// <summary>Output distillation: keeps a student's outputs close to a teacher's on the same inputs.</summary>
-public static class Distillation
+internal static class Distillation
 {
     /// <summary>The distance between <paramref name="student"/> and <paramref name="teacher"/> logits, both [rows, classes].</summary>
     public static Tensor Loss(Tensor student, Tensor teacher, DistillationLoss kind, double temperature)

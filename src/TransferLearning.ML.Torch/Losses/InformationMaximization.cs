@@ -9,7 +9,7 @@ namespace TransferLearning.ML.Torch.Losses;
 /// whole uses every class (high entropy of the mean prediction). Loss = mean row entropy − entropy
 /// of the mean prediction; it lies in [−log k, log k].
 /// </summary>
-public static class InformationMaximization
+internal static class InformationMaximization
 {
     /// <summary>The loss for logits [rows, classes].</summary>
     public static Tensor Loss(Tensor logits)

@@ -10,7 +10,7 @@ namespace TransferLearning.ML.Torch.Losses;
 /// Ω(w) = α/2 · Σ‖w_copied − w⁰‖² + β/2 · Σ‖w_new‖², where w⁰ are the source (starting point)
 /// weights of the copied parameters and w_new the freshly initialised ones (new blocks and head).
 /// </summary>
-public sealed class L2SpPenalty : IDisposable
+internal sealed class L2SpPenalty : IDisposable
 {
     private readonly (Parameter Parameter, Tensor Start)[] _copied;
     private readonly Parameter[] _fresh;

@@ -12,7 +12,7 @@ namespace TransferLearning.ML.Torch.Models;
 /// <param name="Offset">Where its bytes start in the weights blob.</param>
 /// <param name="Length">How many bytes it has (elements × element size).</param>
 /// <param name="Sha256">SHA-256 of those bytes, lowercase hex.</param>
-public sealed record TensorEntry(string Name, string Type, long[] Shape, long Offset, long Length, string Sha256);
+internal sealed record TensorEntry(string Name, string Type, long[] Shape, long Offset, long Length, string Sha256);
 
 /// <summary>
 /// Writes a <see cref="Network"/>'s state (parameters and buffers) as one blob of raw little-endian

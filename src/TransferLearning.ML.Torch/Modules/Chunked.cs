@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace TransferLearning.ML.Torch.Modules;
 
 /// <summary>Applies a row-wise function to many rows a chunk at a time, so that no intermediate holds every row at once.</summary>
-public static class Chunked
+internal static class Chunked
 {
     /// <summary>Rows per chunk.</summary>
     public const int Size = 1024;

@@ -9,7 +9,7 @@ namespace TransferLearning.ML.Torch.Modules;
 /// (target = 1, source = 0), with ReLU hidden layers and dropout, which keeps it from winning
 /// outright and silencing the reversed gradient.
 /// </summary>
-public sealed class DomainDiscriminator : nn.Module<Tensor, Tensor>
+internal sealed class DomainDiscriminator : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential layers;
 

@@ -8,7 +8,7 @@ namespace TransferLearning.ML.Torch.Modules;
 /// and exactly −λ times the incoming gradient going back, so that whatever sits before it learns
 /// to confuse whatever sits after it.
 /// </summary>
-public sealed class GradientReversal : nn.Module<Tensor, Tensor>
+internal sealed class GradientReversal : nn.Module<Tensor, Tensor>
 {
     /// <summary>Creates the layer with weight <paramref name="lambda"/>.</summary>
     public GradientReversal(double lambda = 1.0) : base(nameof(GradientReversal)) => Lambda = lambda;

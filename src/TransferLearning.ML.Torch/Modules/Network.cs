@@ -12,7 +12,7 @@ namespace TransferLearning.ML.Torch.Modules;
 /// (<c>heads.{name}</c>). Input rows arrive as flat float vectors and are reshaped to the trunk's
 /// input shape. <c>forward</c> is the first head's training output on the trunk's features.
 /// </summary>
-public sealed class Network : nn.Module<Tensor, Tensor>
+internal sealed class Network : nn.Module<Tensor, Tensor>
 {
     // Field names are the checkpoint contract: renaming them breaks saved models.
     private readonly Sequential body;

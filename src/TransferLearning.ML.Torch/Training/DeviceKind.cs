@@ -16,7 +16,7 @@ public enum DeviceKind
 }
 
 /// <summary>Chooses the TorchSharp device once, so every tensor of a run is created on it.</summary>
-public static class Devices
+internal static class Devices
 {
     /// <summary>The device for <paramref name="kind"/>.</summary>
     /// <exception cref="InvalidOperationException">CUDA was asked for but is not available.</exception>

@@ -17,7 +17,7 @@ public enum LearningRateSchedule
 }
 
 /// <summary>Evaluates a <see cref="LearningRateSchedule"/>.</summary>
-public static class LearningRateSchedules
+internal static class LearningRateSchedules
 {
     /// <summary>The factor the base learning rate is multiplied by at training progress <paramref name="p"/>.</summary>
     public static double Factor(LearningRateSchedule schedule, double p) => schedule switch

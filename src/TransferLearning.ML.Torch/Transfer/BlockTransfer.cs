@@ -3,7 +3,7 @@ using TransferLearning.ML.Torch.Modules;
 namespace TransferLearning.ML.Torch.Transfer;
 
 /// <summary>Builds a target network from a source network by copying N of its blocks with their weights.</summary>
-public static class BlockTransfer
+internal static class BlockTransfer
 {
     /// <summary>The indices of the blocks that are copied (the same in source and target).</summary>
     public static int[] CopiedBlocks(int blockCount, int copied, CopyDirection direction) => direction == CopyDirection.First

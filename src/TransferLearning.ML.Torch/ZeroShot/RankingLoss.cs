@@ -10,7 +10,7 @@ namespace TransferLearning.ML.Torch.ZeroShot;
 /// loss is the mean over rows (the sum divided by the batch size, so that the margin k means the
 /// same at any batch size).
 /// </summary>
-public static class RankingLoss
+internal static class RankingLoss
 {
     /// <summary>The mean hinge over rows of <paramref name="compatibility"/> ([rows, classes]) for labels [rows].</summary>
     public static Tensor Loss(Tensor compatibility, Tensor labels, double margin)

@@ -2,7 +2,7 @@ using TransferLearning.ML.Torch.Networks;
 
 namespace TransferLearning.ML.Classification;
 
-/// <summary>Options of <see cref="NetworkClassifierEstimator"/>: the network, plus columns and training settings.</summary>
+/// <summary>Options of <see cref="NetworkClassifierTrainer"/>: the network, plus columns and training settings.</summary>
 public sealed class NetworkClassifierOptions : ClassifierOptions
 {
     /// <summary>

@@ -24,7 +24,7 @@ public sealed class TransferComponentsEstimator : IEstimator<NetworkTransformer>
     private readonly TransferComponentsOptions _options;
 
     /// <summary>Creates the estimator; the options are checked now.</summary>
-    public TransferComponentsEstimator(TransferComponentsOptions options)
+    internal TransferComponentsEstimator(TransferComponentsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();

@@ -24,14 +24,14 @@ public sealed class TransferabilityTable
     internal TransferabilityTable(IReadOnlyList<TransferabilityResult> rows, int sourceBlocks)
     {
         Rows = rows;
-        SourceBlocks = sourceBlocks;
+        SourceLayers = sourceBlocks;
     }
 
     /// <summary>Rows ordered by frozen first, then copied blocks.</summary>
     public IReadOnlyList<TransferabilityResult> Rows { get; }
 
     /// <summary>L, the number of blocks of the source network.</summary>
-    public int SourceBlocks { get; }
+    public int SourceLayers { get; }
 
     /// <summary>The table as CSV with a header row (invariant culture).</summary>
     public string ToCsv()

@@ -86,7 +86,7 @@ public sealed class ZeroShotAttributeOptions : ZeroShotTrainingOptions
     }
 }
 
-/// <summary>Options of <see cref="AttributeEmbeddingEstimator"/> (DeViSE / ALE max-margin embedding).</summary>
+/// <summary>Options of <see cref="AttributeEmbeddingTrainer"/> (DeViSE / ALE max-margin embedding).</summary>
 public sealed class AttributeEmbeddingOptions : ZeroShotTrainingOptions
 {
     /// <summary>Dimension of the joint embedding space. Default 64; at least 1.</summary>

@@ -15,7 +15,7 @@ public sealed class TransferabilitySweepTests
         var table = ml.TransferLearning().TransferabilitySweep(TransferFixture.Source, TransferFixture.Keyed(ml, TransferFixture.Target),
             TransferFixture.Keyed(ml, TransferFixture.TargetTest), new LayerTransferOptions { Epochs = 3 }, [0, 1]);
 
-        Assert.AreEqual(2, table.SourceBlocks);
+        Assert.AreEqual(2, table.SourceLayers);
         Assert.HasCount(6, table.Rows);
         foreach (bool frozen in new[] { true, false })
             CollectionAssert.AreEqual(new[] { 0, 1, 2 }, table.Rows.Where(r => r.Frozen == frozen).Select(r => r.CopiedLayers).ToArray());

@@ -18,14 +18,14 @@ namespace TransferLearning.ML.Classification;
 /// </list>
 /// Create it with <c>mlContext.TransferLearning().NetworkClassifier(...)</c>.
 /// </remarks>
-public sealed class NetworkClassifierEstimator : IEstimator<NetworkTransformer>
+public sealed class NetworkClassifierTrainer : IEstimator<NetworkTransformer>
 {
     private readonly IHostEnvironment _env;
     private readonly NetworkClassifierOptions _options;
 
     /// <summary>Creates the estimator; the options are checked now.</summary>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
-    public NetworkClassifierEstimator(IHostEnvironment env, NetworkClassifierOptions options)
+    internal NetworkClassifierTrainer(IHostEnvironment env, NetworkClassifierOptions options)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);

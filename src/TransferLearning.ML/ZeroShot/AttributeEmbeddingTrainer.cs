@@ -16,10 +16,10 @@ namespace TransferLearning.ML.ZeroShot;
 /// f(x)·g(y). Outputs the <c>Embedding</c> f(x), <c>Score</c> = f(x)·g(y) per candidate and
 /// <c>PredictedLabel</c>.
 /// </summary>
-public sealed class AttributeEmbeddingEstimator : ZeroShotTrainingEstimator<AttributeEmbeddingOptions>
+public sealed class AttributeEmbeddingTrainer : ZeroShotTrainingEstimator<AttributeEmbeddingOptions>
 {
     /// <summary>Creates the estimator; the options are checked now.</summary>
-    internal AttributeEmbeddingEstimator(IHostEnvironment env, AttributeEmbeddingOptions options) : base(env, options)
+    internal AttributeEmbeddingTrainer(IHostEnvironment env, AttributeEmbeddingOptions options) : base(env, options)
     {
     }
 
