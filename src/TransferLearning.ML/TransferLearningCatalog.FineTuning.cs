@@ -1,9 +1,6 @@
 using Microsoft.ML;
 using TransferLearning.ML.Classification;
-using TransferLearning.ML.DomainAdaptation;
 using TransferLearning.ML.FineTuning;
-using TransferLearning.ML.ZeroShot;
-using TransferLearning.ML.Torch.Networks;
 using TransferLearning.ML.Torch.Training;
 using TransferLearning.ML.Torch.Transfer;
 

@@ -50,8 +50,8 @@ public sealed class ReadmeExamplesTests
             Assert.IsTrue(File.Exists(Path.Combine(directory, "model.zip")));
 
             // --- README: loading a saved model ---
-            var ml2 = new MLContext().RegisterTransferLearning();
-            var loaded = ml2.Model.Load("model.zip", out var inputSchema);
+            var ml2 = new MLContext();
+            var loaded = ml2.Model.Load("model.zip", out var inputSchema);   // no registration call needed
             // --- end ---
             Assert.IsNotNull(inputSchema.GetColumnOrNull("Features"));
             Assert.IsNotNull(loaded.GetOutputSchema(inputSchema).GetColumnOrNull("PredictedLabel"));

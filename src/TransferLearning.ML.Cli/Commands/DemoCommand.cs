@@ -8,7 +8,7 @@ namespace TransferLearning.ML.Cli.Commands;
 
 /// <summary>
 /// <c>tlml demo</c>: trains a digit classifier on the bundled MNIST subset, evaluates it on held-out
-/// digits, saves model.zip, reloads it in a fresh MLContext and checks the predictions are identical.
+/// digits, saves out/demo/model.zip, reloads it in a fresh MLContext and checks the predictions are identical.
 /// </summary>
 internal static class DemoCommand
 {
@@ -18,7 +18,11 @@ internal static class DemoCommand
     {
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training digits.", DefaultValueFactory = _ => 6 };
         var network = new Option<string>("--network") { Description = NetworkArgument.Help, DefaultValueFactory = _ => "lenet:1x20x20" };
-        var output = new Option<string>("--output", "-o") { Description = "Where to save the model.", DefaultValueFactory = _ => "model.zip" };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "Where to save the model (its folder is created).",
+            DefaultValueFactory = _ => Path.Combine("out", "demo", "model.zip"),
+        };
         var seed = new Option<int>("--seed") { Description = "Seeds the split, initialisation and shuffling.", DefaultValueFactory = _ => 0 };
         var command = new Command("demo",
             $"Train a digit classifier on the bundled MNIST subset (OpenCV digits.png: 5000 digits, {TrainPerClass} per class for training, " +
@@ -54,10 +58,11 @@ internal static class DemoCommand
         var scored = model.Transform(testView);
         ConsoleReport.Metrics(ml.MulticlassClassification.Evaluate(scored, labelColumnName: "LabelKey"), digits.ClassNames);
 
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         ml.Model.Save(model, trainView.Schema, output);
         AnsiConsole.MarkupLine($"Saved [bold]{Markup.Escape(output)}[/] ({new FileInfo(output).Length / 1024} KiB).");
 
-        var fresh = new MLContext().RegisterTransferLearning();
+        var fresh = new MLContext(); // a plain context: ML.NET finds this package's loader by itself
         var reloaded = fresh.Model.Load(output, out _);
         var before = ReadPredictions(ml, scored);
         var after = ReadPredictions(fresh, reloaded.Transform(test.ToDataView(fresh)));

@@ -18,7 +18,7 @@ public sealed record AugmentationSettings(
 /// <summary>
 /// Random image augmentation on a batch of flat, planar image rows with pixels in [0, 1]: a small
 /// affine warp, blur, and random per-channel intensity maps including polarity. On small digit
-/// sets it was by far the largest help to domain adaptation (see DESIGN.md). Draws from torch's
+/// sets it was by far the largest help to domain adaptation (see docs/benchmarks/domain-adaptation.md). Draws from torch's
 /// generator, so runs are reproducible under a seed.
 /// </summary>
 internal sealed class ImageAugmentation

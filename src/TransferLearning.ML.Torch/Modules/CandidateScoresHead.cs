@@ -15,9 +15,8 @@ internal sealed class CandidateScoresHead : HeadModule
 
     public CandidateScoresHead(int candidates, int length, CandidateMatching matching) : base(nameof(CandidateScoresHead), candidates)
     {
-        table = torch.zeros(candidates, length);
+        table = Buffer(nameof(table), candidates, length);
         _matching = matching;
-        register_buffer(nameof(table), table);
     }
 
     public override Tensor forward(Tensor input) => Scores(input, table, _matching);

@@ -12,9 +12,8 @@ internal sealed class ConvexCombinationHead : HeadModule
 
     public ConvexCombinationHead(int seen, int length, int topCount) : base(nameof(ConvexCombinationHead), length)
     {
-        table = torch.zeros(seen, length);
+        table = Buffer(nameof(table), seen, length);
         _topCount = topCount;
-        register_buffer(nameof(table), table);
     }
 
     public override Tensor forward(Tensor input)

@@ -16,6 +16,14 @@ internal abstract class HeadModule(string name, int outputSize) : nn.Module<Tens
     /// <summary>The inference output for <paramref name="input"/>; by default the training output.</summary>
     public virtual Tensor Infer(Tensor input) => forward(input);
 
+    /// <summary>A zero buffer [rows, length] registered as <paramref name="name"/> (saved with the weights; filled with <see cref="SetBuffer"/>).</summary>
+    protected Tensor Buffer(string name, long rows, long length, ScalarType type = ScalarType.Float32)
+    {
+        var buffer = torch.zeros(rows, length, type);
+        register_buffer(name, buffer);
+        return buffer;
+    }
+
     /// <summary>Fills the buffer <paramref name="name"/> (a candidate table, fitted rows...) with <paramref name="values"/>, row-major.</summary>
     /// <exception cref="ArgumentException">The head has no such buffer, or the values do not fill it.</exception>
     public void SetBuffer(string name, ReadOnlySpan<float> values)

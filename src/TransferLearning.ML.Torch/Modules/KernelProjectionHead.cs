@@ -15,12 +15,10 @@ internal sealed class KernelProjectionHead : HeadModule
 
     public KernelProjectionHead(int rowCount, int length, int components, TcaKernel kernel, double gamma) : base(nameof(KernelProjectionHead), components)
     {
-        rows = torch.zeros(rowCount, length, ScalarType.Float64);
-        projection = torch.zeros(rowCount, components, ScalarType.Float64);
+        rows = Buffer(nameof(rows), rowCount, length, ScalarType.Float64);
+        projection = Buffer(nameof(projection), rowCount, components, ScalarType.Float64);
         _kernel = kernel;
         _gamma = gamma;
-        register_buffer(nameof(rows), rows);
-        register_buffer(nameof(projection), projection);
     }
 
     public override Tensor forward(Tensor input) =>

@@ -70,7 +70,7 @@ public sealed class DomainAdversarialOptions : ClassifierOptions, IDomainAdversa
     public bool FailOnCollapse { get; set; } = true;
 
     /// <summary>
-    /// The recipe that worked on small digit sets (DESIGN.md): per-image standardisation before
+    /// The recipe that worked on small digit sets (measured in docs/benchmarks/domain-adaptation.md): per-image standardisation before
     /// <paramref name="network"/>'s blocks, batch norm (AdaBN), augmentation, information
     /// maximisation with weight 0.3, λ capped at 0.3, Adam at 0.001.
     /// </summary>

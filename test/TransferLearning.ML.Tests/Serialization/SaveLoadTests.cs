@@ -111,6 +111,34 @@ public sealed class SaveLoadTests
     }
 
     [TestMethod]
+    public void ADisposedModelCannotBeSavedOrUsed()
+    {
+        var ml = new MLContext(0);
+        var train = ml.Transforms.Conversion.MapValueToKey("Label").Fit(TestData.DigitsSmall.ToDataView(ml)).Transform(TestData.DigitsSmall.ToDataView(ml));
+        var model = ml.TransferLearning().NetworkClassifier(network: NetworkSpec.Mlp(8), epochs: 1).Fit(train);
+        model.Dispose();
+        model.Dispose(); // idempotent
+        var e = Assert.Throws<ObjectDisposedException>(() => ml.Model.Save(model, train.Schema, TestData.TempFile(".zip")));
+        StringAssert.Contains(e.Message, nameof(NetworkTransformer));
+        Assert.Throws<ObjectDisposedException>(() => model.Transform(train));
+    }
+
+    [TestMethod]
+    public void HeaderSizesOutOfRangeAreRefusedBeforeAnyAllocation()
+    {
+        var (_, _, path) = TrainAndSave(NetworkSpec.Mlp(16), epochs: 1);
+        // The int32 header length sits right after ML.NET's part header; claim 2 GiB.
+        RewriteEntry(path, "Model.key", bytes =>
+        {
+            int at = Encoding.Latin1.GetString(bytes).IndexOf("{\"format\"", StringComparison.Ordinal) - 4;
+            BitConverter.GetBytes(int.MaxValue).CopyTo(bytes, at);
+            return bytes;
+        }, entryFilter: "Transform_001");
+        var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _));
+        StringAssert.Contains(AllMessages(e), "does not fit the part");
+    }
+
+    [TestMethod]
     public void GarbageFileFailsCleanly()
     {
         var path = TestData.TempFile(".zip");
