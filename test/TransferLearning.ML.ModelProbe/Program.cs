@@ -15,16 +15,17 @@ if (args.Length != 2)
 try
 {
     var ml = new MLContext(0);
-    var model = ml.Model.Load(args[0], out var inputSchema);
-    var features = inputSchema.GetColumnOrNull("Features") ?? throw new InvalidOperationException("The model's input has no 'Features' column.");
-    int length = ((VectorDataViewType)features.Type).Size;
+    // The model's saved input schema is not needed (a file may lack it): the rows give the feature length.
+    var model = ml.Model.Load(args[0], out _);
     var rows = File.ReadAllLines(args[1]).Where(l => l.Length > 0)
         .Select(l => new Row { Features = l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray() }).ToArray();
     var schema = SchemaDefinition.Create(typeof(Row));
-    schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, length);
-    var scored = model.Transform(ml.Data.LoadFromEnumerable(rows, schema));
+    schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, rows[0].Features.Length);
+    var input = ml.Data.LoadFromEnumerable(rows, schema);
+    var scored = model.Transform(input);
     var output = Console.Out;
-    foreach (var column in scored.Schema.Where(c => !c.IsHidden && inputSchema.GetColumnOrNull(c.Name) is null))
+    // The columns the model adds: not those it rewrites (a label turned into a key).
+    foreach (var column in scored.Schema.Where(c => !c.IsHidden && input.Schema.GetColumnOrNull(c.Name) is null))
     {
         if (column.Type is VectorDataViewType { ItemType: NumberDataViewType n } && n == NumberDataViewType.Single)
         {

@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
-using TorchSharp;
 using TransferLearning.ML.Classification;
 using TransferLearning.ML.Data;
 using TransferLearning.ML.Training;
@@ -33,17 +32,8 @@ public sealed class AttributeEmbeddingTrainer : ZeroShotTrainingEstimator<Attrib
         var table = Options.ClassDescriptions!;
         var spec = ZeroShotModels.AttributeEmbedding(Options.Network, Options.EmbeddingSize, candidates.Length);
         var network = ClassifierTrainer.CreateNetwork(spec, rows.Length, Options.Seed, nameof(AttributeEmbeddingOptions.Network));
-        float[] projection = [];
-        var report = TrainingRun.Execute(Environment, "AttributeEmbedding", Options, rows, network, context =>
-        {
-            using var label = torch.nn.Linear(table.Length, Options.EmbeddingSize, hasBias: false).to(context.Device);
-            using var seenTable = torch.tensor(table.Matrix(seen), [seen.Length, table.Length], device: context.Device);
-            var report = context.Run(new AttributeEmbeddingStep(network, label, context.Features, context.Labels, seenTable, Options.Margin), Options);
-            projection = label.weight!.cpu().contiguous().data<float>().ToArray();
-            return report;
-        });
-        network.HeadModule(ZeroShotModels.Scores).SetBuffer("table",
-            ZeroShotModels.CandidateEmbeddings(table.Matrix(candidates), candidates.Length, projection, Options.EmbeddingSize));
+        var recipe = new AttributeEmbeddingRecipe(table.Matrix(seen), table.Matrix(candidates), table.Length, Options.Margin);
+        var report = TrainingRun.Execute(Environment, "AttributeEmbedding", Options, rows, network, context => recipe.Train(context, Options));
         return new NetworkTransformer("AttributeEmbedding", network, Options.Device, new ModelInput(Options.FeatureColumnName, "Feature"),
             ZeroShotColumns.Declare(VectorColumnName, ZeroShotModels.Embedding, Options.ScoreColumnName, Options.PredictedLabelColumnName, candidates),
             ZeroShotColumns.Lists(seen, candidates), report);

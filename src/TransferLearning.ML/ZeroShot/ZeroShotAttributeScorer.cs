@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
-using TorchSharp;
 using TransferLearning.ML.Classification;
 using TransferLearning.ML.Data;
 using TransferLearning.ML.Training;
@@ -40,12 +39,8 @@ public sealed class ZeroShotAttributeScorer : ZeroShotTrainingEstimator<ZeroShot
         var matching = Options.Matching ?? (binary ? AttributeMatching.DirectAttributePrediction : AttributeMatching.Cosine);
         var spec = ZeroShotModels.AttributePrediction(Options.Network, table.Length, binary, candidates.Length, ZeroShotModels.Matching(matching));
         var network = ClassifierTrainer.CreateNetwork(spec, rows.Length, Options.Seed, nameof(ZeroShotAttributeOptions.Network));
-        var report = TrainingRun.Execute(Environment, "ZeroShotAttributes", Options, rows, network, context =>
-        {
-            using var seenTable = torch.tensor(table.Matrix(seen), [seen.Length, table.Length], device: context.Device);
-            return context.Run(new AttributeStep(network, context.Features, context.Labels, seenTable, binary, matching), Options);
-        });
-        network.HeadModule(ZeroShotModels.Scores).SetBuffer("table", table.Matrix(candidates));
+        var recipe = new AttributePredictionRecipe(table.Matrix(seen), table.Matrix(candidates), binary, matching);
+        var report = TrainingRun.Execute(Environment, "ZeroShotAttributes", Options, rows, network, context => recipe.Train(context, Options));
         return new NetworkTransformer("ZeroShotAttributes", network, Options.Device, new ModelInput(Options.FeatureColumnName, "Feature"),
             ZeroShotColumns.Declare(Options.AttributesColumnName, ZeroShotModels.Attributes, Options.ScoreColumnName, Options.PredictedLabelColumnName, candidates),
             ZeroShotColumns.Lists(seen, candidates), report);
