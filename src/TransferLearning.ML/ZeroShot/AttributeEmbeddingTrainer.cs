@@ -1,8 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
-using TransferLearning.ML.Classification;
-using TransferLearning.ML.Data;
-using TransferLearning.ML.Training;
 using TransferLearning.ML.Torch.ZeroShot;
 
 namespace TransferLearning.ML.ZeroShot;
@@ -31,11 +28,7 @@ public sealed class AttributeEmbeddingTrainer : ZeroShotTrainingEstimator<Attrib
         var (rows, seen, candidates) = ZeroShotTraining.Read(input, Options);
         var table = Options.ClassDescriptions!;
         var spec = ZeroShotModels.AttributeEmbedding(Options.Network, Options.EmbeddingSize, candidates.Length);
-        var network = ClassifierTrainer.CreateNetwork(spec, rows.Length, Options.Seed, nameof(AttributeEmbeddingOptions.Network));
         var recipe = new AttributeEmbeddingRecipe(table.Matrix(seen), table.Matrix(candidates), table.Length, Options.Margin);
-        var report = TrainingRun.Execute(Environment, "AttributeEmbedding", Options, rows, network, context => recipe.Train(context, Options));
-        return new NetworkTransformer("AttributeEmbedding", network, Options.Device, new ModelInput(Options.FeatureColumnName, "Feature"),
-            ZeroShotColumns.Declare(VectorColumnName, ZeroShotModels.Embedding, Options.ScoreColumnName, Options.PredictedLabelColumnName, candidates),
-            ZeroShotColumns.Lists(seen, candidates), report);
+        return Train("AttributeEmbedding", spec, rows, seen, candidates, ZeroShotModels.Embedding, context => recipe.Train(context, Options));
     }
 }

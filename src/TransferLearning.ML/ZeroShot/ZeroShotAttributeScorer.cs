@@ -1,8 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
-using TransferLearning.ML.Classification;
-using TransferLearning.ML.Data;
-using TransferLearning.ML.Training;
 using TransferLearning.ML.Torch.ZeroShot;
 
 namespace TransferLearning.ML.ZeroShot;
@@ -38,11 +35,7 @@ public sealed class ZeroShotAttributeScorer : ZeroShotTrainingEstimator<ZeroShot
         bool binary = table.IsBinary;
         var matching = Options.Matching ?? (binary ? AttributeMatching.DirectAttributePrediction : AttributeMatching.Cosine);
         var spec = ZeroShotModels.AttributePrediction(Options.Network, table.Length, binary, candidates.Length, ZeroShotModels.Matching(matching));
-        var network = ClassifierTrainer.CreateNetwork(spec, rows.Length, Options.Seed, nameof(ZeroShotAttributeOptions.Network));
         var recipe = new AttributePredictionRecipe(table.Matrix(seen), table.Matrix(candidates), binary, matching);
-        var report = TrainingRun.Execute(Environment, "ZeroShotAttributes", Options, rows, network, context => recipe.Train(context, Options));
-        return new NetworkTransformer("ZeroShotAttributes", network, Options.Device, new ModelInput(Options.FeatureColumnName, "Feature"),
-            ZeroShotColumns.Declare(Options.AttributesColumnName, ZeroShotModels.Attributes, Options.ScoreColumnName, Options.PredictedLabelColumnName, candidates),
-            ZeroShotColumns.Lists(seen, candidates), report);
+        return Train("ZeroShotAttributes", spec, rows, seen, candidates, ZeroShotModels.Attributes, context => recipe.Train(context, Options));
     }
 }
