@@ -34,6 +34,12 @@ internal sealed class VectorOutputColumn(string name, int offset, int length, Da
     });
 }
 
+/// <summary>Output <paramref name="offset"/> of each row as a Single (e.g. a regression task's Score).</summary>
+internal sealed class ScalarOutputColumn(string name, int offset) : OutputColumn(name, NumberDataViewType.Single, null)
+{
+    public override Delegate MakeGetter(CurrentOutputs outputs) => (ValueGetter<float>)((ref float value) => value = outputs()[offset]);
+}
+
 /// <summary>
 /// The 1-based index of the largest of outputs [offset, offset + length) as a UInt32 key
 /// (e.g. PredictedLabel). A row whose outputs hold NaN gets the missing key, 0.

@@ -112,6 +112,8 @@ public sealed class NetworkTransformer : RowMappingTransformer, IDisposable
         {
             OutputColumnKind.Vector => new VectorOutputColumn(column.Name, offset, length, names?.ToAnnotations(AnnotationKinds.SlotNames)),
             OutputColumnKind.ClassScores => new VectorOutputColumn(column.Name, offset, length, ScoreAnnotations(names)),
+            OutputColumnKind.Scalar when length == 1 => new ScalarOutputColumn(column.Name, offset),
+            OutputColumnKind.Scalar => throw new ArgumentException($"Column '{column.Name}' is a scalar, but its output '{column.Output}' has {length} values."),
             OutputColumnKind.PredictedKey => new ArgMaxKeyOutputColumn(column.Name, offset, length, names?.ToAnnotations(AnnotationKinds.KeyValues)),
             _ => throw new ArgumentOutOfRangeException(nameof(column), column.Kind, "Unknown column kind."),
         };

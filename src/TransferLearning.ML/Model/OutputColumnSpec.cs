@@ -12,6 +12,9 @@ public enum OutputColumnKind
     /// </summary>
     ClassScores,
 
+    /// <summary>A single Single: an output of size 1, such as a regression task's prediction (what ML.NET's regression evaluator reads as Score).</summary>
+    Scalar,
+
     /// <summary>The 1-based index of the output's largest value as a key (<c>PredictedLabel</c>), carrying the classes as key values.</summary>
     PredictedKey,
 }

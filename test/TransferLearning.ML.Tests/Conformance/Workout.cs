@@ -45,7 +45,7 @@ internal static class Workout
         AssertSame(expected, Read(reloaded.Transform(score), outputs), "after save and reload");
 
         // The row-at-a-time path (what PredictionEngine runs) agrees with Transform.
-        AssertClose(expected, ReadRowByRow(transformer, score, outputs), "row by row", outputs.Where(c => c.Type is not VectorDataViewType).Select(c => c.Name).ToHashSet());
+        AssertClose(expected, ReadRowByRow(transformer, score, outputs), "row by row", outputs.Where(c => c.Type is KeyDataViewType).Select(c => c.Name).ToHashSet());
 
         // The probe writes the columns the model adds (not those it rewrites, such as a label turned into a key).
         var fresh = outputs.Where(c => score.Schema.GetColumnOrNull(c.Name) is null).ToArray();
@@ -77,9 +77,12 @@ internal static class Workout
         foreach (var column in columns)
         {
             var actual = view.Schema[column.Name];
-            result[column.Name] = actual.Type is VectorDataViewType
-                ? view.GetColumn<float[]>(actual).Select(r => r.Select(BitConverter.SingleToUInt32Bits).ToArray()).ToArray()
-                : view.GetColumn<uint>(actual).Select(v => new[] { v }).ToArray();
+            result[column.Name] = actual.Type switch
+            {
+                VectorDataViewType => view.GetColumn<float[]>(actual).Select(r => r.Select(BitConverter.SingleToUInt32Bits).ToArray()).ToArray(),
+                NumberDataViewType n when n == NumberDataViewType.Single => view.GetColumn<float>(actual).Select(v => new[] { BitConverter.SingleToUInt32Bits(v) }).ToArray(),
+                _ => view.GetColumn<uint>(actual).Select(v => new[] { v }).ToArray(),
+            };
         }
         return result;
     }
@@ -91,9 +94,12 @@ internal static class Workout
         var result = columns.ToDictionary(c => c.Name, _ => new List<uint[]>());
         using var cursor = input.GetRowCursor(mapper.GetDependencies(active));
         using var row = mapper.GetRow(cursor, active);
-        var getters = active.Select(c => c.Type is VectorDataViewType
-            ? (Func<uint[]>)(() => { VBuffer<float> v = default; row.GetGetter<VBuffer<float>>(c)(ref v); return v.DenseValues().Select(BitConverter.SingleToUInt32Bits).ToArray(); })
-            : () => { uint v = 0; row.GetGetter<uint>(c)(ref v); return [v]; }).ToArray();
+        var getters = active.Select(c => c.Type switch
+        {
+            VectorDataViewType => (Func<uint[]>)(() => { VBuffer<float> v = default; row.GetGetter<VBuffer<float>>(c)(ref v); return v.DenseValues().Select(BitConverter.SingleToUInt32Bits).ToArray(); }),
+            NumberDataViewType n when n == NumberDataViewType.Single => () => { float v = 0; row.GetGetter<float>(c)(ref v); return [BitConverter.SingleToUInt32Bits(v)]; },
+            _ => () => { uint v = 0; row.GetGetter<uint>(c)(ref v); return [v]; },
+        }).ToArray();
         while (cursor.MoveNext())
             for (int i = 0; i < active.Length; i++) result[active[i].Name].Add(getters[i]());
         return result.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
@@ -107,9 +113,9 @@ internal static class Workout
         Assert.AreEqual(0, exit, output);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToArray();
         return columns.ToDictionary(c => c.Name, c => lines.Where(l => l[0] == c.Name).OrderBy(l => int.Parse(l[1], CultureInfo.InvariantCulture))
-            .Select(l => c.Type is VectorDataViewType
-                ? l[2].Split(' ').Select(h => uint.Parse(h, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToArray()
-                : [uint.Parse(l[2], CultureInfo.InvariantCulture)]).ToArray());
+            .Select(l => c.Type is KeyDataViewType
+                ? [uint.Parse(l[2], CultureInfo.InvariantCulture)]
+                : l[2].Split(' ').Select(h => uint.Parse(h, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToArray()).ToArray());
     }
 
     private static void AssertSame(Dictionary<string, uint[][]> expected, Dictionary<string, uint[][]> actual, string when)
