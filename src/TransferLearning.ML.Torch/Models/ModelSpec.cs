@@ -31,6 +31,19 @@ public sealed class ModelSpec
     /// <summary>The trunk's blocks and input shape.</summary>
     public NetworkSpec Trunk { get; init; } = new();
 
+    /// <summary>
+    /// Progressive columns (Rusu et al. 2016) beside the trunk, which is column 0: column k (1-based
+    /// here) has the trunk's number of layers, of the same kinds; its block i reads its own block
+    /// i−1's output concatenated with block i−1's output of the trunk and of every earlier column (the
+    /// lateral connections: a layer on a concatenation is the sum of one map per input). Its last
+    /// output is the model output <c>column{k}</c>, which heads read through <see cref="HeadSpec.Input"/>.
+    /// Their input shape is the trunk's. Default none.
+    /// </summary>
+    public IReadOnlyList<NetworkSpec> Columns { get; init; } = [];
+
+    /// <summary>The output name of progressive column <paramref name="column"/> (1-based): "column{k}".</summary>
+    public static string ColumnOutput(int column) => $"column{column}";
+
     /// <summary>The heads, in evaluation order; at least one.</summary>
     public IReadOnlyList<HeadSpec> Heads { get; init; } = [];
 
@@ -57,19 +70,68 @@ public sealed class ModelSpec
         if (Heads is null || Heads.Count == 0) throw new ArgumentException("A model spec needs at least one head.");
         var shape = Trunk.ResolveInputShape(featureLength);
         var sizes = new Dictionary<string, int>(StringComparer.Ordinal) { [FeaturesOutput] = Trunk.FeatureSize(shape) };
+        var columns = ColumnShapes(featureLength);
+        for (int k = 1; k < columns.Count; k++)
+            sizes[ColumnOutput(k)] = columns[k].Count == 0 ? featureLength : columns[k][^1].Aggregate(1, (a, b) => checked(a * b));
         foreach (var head in Heads)
         {
             if (head is null) throw new ArgumentException("A head of the model spec is null.");
             if (string.IsNullOrEmpty(head.Name) || !head.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
                 throw new ArgumentException($"Head name '{head.Name}' is not valid: use letters, digits, '-' and '_'.");
             if (sizes.ContainsKey(head.Name))
-                throw new ArgumentException(head.Name == FeaturesOutput ? $"'{FeaturesOutput}' is reserved for the trunk's output." : $"Two heads are named '{head.Name}'.");
+                throw new ArgumentException(head.Name == FeaturesOutput || head.Name.StartsWith("column", StringComparison.Ordinal) && columns.Count > 1
+                    ? $"'{head.Name}' is reserved for the output of the trunk or of a column." : $"Two heads are named '{head.Name}'.");
             string input = head.Input ?? FeaturesOutput;
             if (!sizes.TryGetValue(input, out int inputSize))
                 throw new ArgumentException($"Head '{head.Name}' reads '{input}', which is not an earlier head.");
             sizes[head.Name] = head.OutputSize(inputSize);
         }
         return sizes;
+    }
+
+    /// <summary>
+    /// The output shape of every block of every column (element 0: the trunk), with the lateral
+    /// inputs accounted for; checks that each column matches the trunk layer for layer.
+    /// </summary>
+    /// <exception cref="ArgumentException">A column differs from the trunk in depth or layer kinds, or its outputs cannot be concatenated with the others'.</exception>
+    public IReadOnlyList<IReadOnlyList<int[]>> ColumnShapes(int featureLength)
+    {
+        var shape = Trunk.ResolveInputShape(featureLength);
+        var all = new List<IReadOnlyList<int[]>> { Trunk.LayerOutputShapes(shape) };
+        if (Columns is null) throw new ArgumentException("A model spec's columns cannot be null.");
+        for (int k = 1; k <= Columns.Count; k++)
+        {
+            var column = Columns[k - 1] ?? throw new ArgumentException($"Column {k} of the model spec is null.");
+            if (column.Layers.Count != Trunk.Layers.Count)
+                throw new ArgumentException($"Column {k} has {column.Layers.Count} layers; a progressive column needs the trunk's {Trunk.Layers.Count}.");
+            var outputs = new List<int[]>();
+            for (int i = 0; i < column.Layers.Count; i++)
+            {
+                if (column.Layers[i]?.GetType() != Trunk.Layers[i].GetType())
+                    throw new ArgumentException($"Column {k}, layer {i} is a {column.Layers[i]?.GetType().Name ?? "null"}; the trunk's layer {i} is a {Trunk.Layers[i].GetType().Name}.");
+                var input = i == 0 ? shape : LateralInput(all.Select(c => c[i - 1]).Append(outputs[i - 1]).ToArray(), k, i);
+                try
+                {
+                    outputs.Add(column.Layers[i].OutputShape(input));
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ArgumentException($"Column {k}, layer {i}: {e.Message}", e);
+                }
+            }
+            all.Add(outputs);
+        }
+        return all;
+    }
+
+    /// <summary>The shape of outputs concatenated along their first dimension (channels or units); the others must agree.</summary>
+    internal static int[] LateralInput(int[][] shapes, int column, int layer)
+    {
+        var first = shapes[0];
+        if (shapes.Any(s => s.Length != first.Length || !s.Skip(1).SequenceEqual(first.Skip(1))))
+            throw new ArgumentException($"Column {column}, layer {layer}: the lateral inputs [{string.Join("], [", shapes.Select(s => string.Join(", ", s)))}] " +
+                "differ in more than their channels, so they cannot be concatenated; give every column the trunk's kernel, stride and pooling.");
+        return [shapes.Sum(s => s[0]), .. first.Skip(1)];
     }
 
     /// <summary>
@@ -81,6 +143,14 @@ public sealed class ModelSpec
     {
         var sizes = OutputSizes(featureLength);
         long count = Trunk.StoredValues(featureLength);
+        var shapes = ColumnShapes(featureLength);
+        var input = Trunk.ResolveInputShape(featureLength);
+        for (int k = 1; k < shapes.Count; k++)
+            for (int i = 0; i < Columns[k - 1].Layers.Count; i++)
+            {
+                var inputShape = i == 0 ? input : LateralInput(shapes.Take(k).Select(c => c[i - 1]).Append(shapes[k][i - 1]).ToArray(), k, i);
+                count += new NetworkSpec { InputShape = inputShape, Layers = [Columns[k - 1].Layers[i]] }.StoredValues(inputShape.Aggregate(1, (a, b) => checked(a * b)));
+            }
         foreach (var head in Heads) count += head.StoredValues(sizes[head.Input ?? FeaturesOutput]);
         return count;
     }
@@ -99,6 +169,8 @@ public sealed class ModelSpec
                 throw new FormatException("A model spec needs 'trunk' and non-null 'heads'.");
             if (spec.Trunk.InputShape is null || spec.Trunk.Layers is null || spec.Trunk.Layers.Any(l => l is null))
                 throw new FormatException("A model spec's trunk needs 'inputShape' and non-null 'layers'.");
+            if (spec.Columns is null || spec.Columns.Any(c => c?.Layers is null || c.Layers.Any(l => l is null)))
+                throw new FormatException("A model spec's columns need non-null 'layers'.");
             return spec;
         }
         catch (JsonException e)

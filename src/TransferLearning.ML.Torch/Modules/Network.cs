@@ -16,10 +16,14 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
 {
     // Field names are the checkpoint contract: renaming them breaks saved models.
     private readonly Sequential body;
+    private readonly ModuleDict<ModuleDict<nn.Module<Tensor, Tensor>>> columns;
     private readonly ModuleDict<HeadModule> heads;
     private readonly long[] _inputShape;
     private readonly nn.Module<Tensor, Tensor>[] _blocks;
     private readonly bool[] _frozen;
+    // Per progressive column (1-based; index 0 unused): its blocks, and whether the column is frozen.
+    private readonly nn.Module<Tensor, Tensor>[][] _columnBlocks;
+    private readonly bool[] _frozenColumns;
     // An array, not a Module field: RegisterComponents would register a field as a second copy of the head.
     private readonly HeadModule[] _headModules;
 
@@ -45,7 +49,7 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
         var shape = trunk.ResolveInputShape(featureLength);
         var shapes = trunk.LayerOutputShapes(shape);
         Spec = trunk.WithInputShape(shape);
-        ModelSpec = new ModelSpec { Trunk = Spec, Heads = spec.Heads };
+        ModelSpec = new ModelSpec { Trunk = Spec, Columns = spec.Columns.Select(c => c.WithInputShape(shape)).ToArray(), Heads = spec.Heads };
         InputLength = featureLength;
         FeatureSize = sizes[ModelSpec.FeaturesOutput];
         OutputSizes = sizes;
@@ -55,6 +59,24 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
         for (int i = 0; i < blocks.Length; i++)
             blocks[i] = (BlockName(i), trunk.Layers[i].CreateModule(i == 0 ? shape : shapes[i - 1]));
         body = nn.Sequential(blocks);
+        var columnShapes = spec.ColumnShapes(featureLength);
+        _columnBlocks = new nn.Module<Tensor, Tensor>[columnShapes.Count][];
+        _columnBlocks[0] = [];
+        var columnModules = new List<(string, ModuleDict<nn.Module<Tensor, Tensor>>)>();
+        for (int k = 1; k < columnShapes.Count; k++)
+        {
+            var layers = spec.Columns[k - 1].Layers;
+            var modules = new (string, nn.Module<Tensor, Tensor>)[layers.Count];
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var input = i == 0 ? shape : ModelSpec.LateralInput(columnShapes.Take(k).Select(c => c[i - 1]).Append(columnShapes[k][i - 1]).ToArray(), k, i);
+                modules[i] = (BlockName(i), layers[i].CreateModule(input));
+            }
+            _columnBlocks[k] = modules.Select(m => m.Item2).ToArray();
+            columnModules.Add((k.ToString(System.Globalization.CultureInfo.InvariantCulture), nn.ModuleDict(modules)));
+        }
+        columns = nn.ModuleDict(columnModules.ToArray());
+        _frozenColumns = new bool[columnShapes.Count];
         heads = nn.ModuleDict(spec.Heads.Select(h => (h.Name, h.CreateModule(sizes[h.Input ?? ModelSpec.FeaturesOutput]))).ToArray());
         _headModules = spec.Heads.Select(h => heads[h.Name]).ToArray();
         OutputSize = _headModules[0].OutputSize;
@@ -87,6 +109,9 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
     /// <summary>Number of blocks, not counting the heads.</summary>
     public int BlockCount => Spec.Layers.Count;
 
+    /// <summary>Number of progressive columns beside the trunk.</summary>
+    public int ColumnCount => _columnBlocks.Length - 1;
+
     /// <summary>The module name of block <paramref name="index"/> in checkpoints.</summary>
     public static string BlockName(int index) => $"block{index}";
 
@@ -116,6 +141,51 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
+    /// The last output of progressive column <paramref name="column"/> (1-based), flattened: the trunk
+    /// and the earlier columns run block by block, and each block of the column reads its own
+    /// previous output and theirs, concatenated.
+    /// </summary>
+    public Tensor ColumnFeatures(Tensor input, int column)
+    {
+        if (column < 1 || column > ColumnCount) throw new ArgumentOutOfRangeException(nameof(column), $"Column {column} does not exist: the model has {ColumnCount}.");
+        var x = input.view(_inputShape);
+        var previous = new Tensor[column + 1]; // each column's output of the block before
+        var trunkBlocks = _blocks;
+        for (int i = 0; i < trunkBlocks.Length; i++)
+        {
+            var current = new Tensor[column + 1];
+            current[0] = trunkBlocks[i].forward(i == 0 ? x : previous[0]);
+            for (int k = 1; k <= column; k++)
+                current[k] = _columnBlocks[k][i].forward(i == 0 ? x : torch.cat([.. previous[..k], previous[k]], 1));
+            previous = current;
+        }
+        var output = trunkBlocks.Length == 0 ? input : previous[column];
+        return output.dim() > 2 ? output.flatten(1) : output;
+    }
+
+    /// <summary>
+    /// Freezes the trunk, every head, and every column but <paramref name="trainable"/> (no
+    /// gradients; batch norm kept in eval mode): what a new progressive column trains beside.
+    /// The new column's own head stays trainable.
+    /// </summary>
+    public void FreezeAllBut(int trainable, string trainableHead)
+    {
+        for (int i = 0; i < BlockCount; i++) Freeze(i);
+        for (int k = 1; k <= ColumnCount; k++)
+        {
+            bool frozen = k != trainable;
+            _frozenColumns[k] = frozen;
+            foreach (var block in _columnBlocks[k])
+            {
+                foreach (var parameter in block.parameters()) parameter.requires_grad = !frozen;
+                if (frozen) block.eval();
+            }
+        }
+        foreach (var head in ModelSpec.Heads)
+            foreach (var (_, parameter) in HeadParameters(head.Name)) parameter.requires_grad = head.Name == trainableHead;
+    }
+
+    /// <summary>
     /// Freezes block <paramref name="index"/> (no gradients, and batch-norm statistics kept as
     /// they are even in training mode) or unfreezes it.
     /// </summary>
@@ -141,6 +211,9 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
         base.train(train);
         for (int i = 0; i < _blocks.Length; i++)
             if (_frozen[i]) _blocks[i].eval();
+        for (int k = 1; k < _columnBlocks.Length; k++)
+            if (_frozenColumns[k])
+                foreach (var block in _columnBlocks[k]) block.eval();
     }
 
     /// <summary>
@@ -200,13 +273,20 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
     public Tensor[] Outputs(Tensor input, IReadOnlyList<string> names)
     {
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [ModelSpec.FeaturesOutput] = Features(input) };
-        int last = names.Select(n => n == ModelSpec.FeaturesOutput ? -1 : IndexOfHead(n)).DefaultIfEmpty(-1).Max();
+        for (int k = 1; k <= ColumnCount; k++) values[ModelSpec.ColumnOutput(k)] = null!; // computed when a head reads it
+        int last = names.Select(n => values.ContainsKey(n) ? -1 : IndexOfHead(n)).DefaultIfEmpty(-1).Max();
         for (int i = 0; i <= last; i++)
         {
             var head = ModelSpec.Heads[i];
-            values[head.Name] = _headModules[i].Infer(values[head.Input ?? ModelSpec.FeaturesOutput]);
+            values[head.Name] = _headModules[i].Infer(Value(head.Input ?? ModelSpec.FeaturesOutput));
         }
-        return names.Select(n => values[n]).ToArray();
+        return names.Select(Value).ToArray();
+
+        Tensor Value(string name)
+        {
+            if (values[name] is null) values[name] = ColumnFeatures(input, int.Parse(name["column".Length..], System.Globalization.CultureInfo.InvariantCulture));
+            return values[name];
+        }
     }
 
     private int IndexOfHead(string name)

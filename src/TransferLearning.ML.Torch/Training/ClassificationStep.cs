@@ -15,13 +15,19 @@ internal class ClassificationStep : ITrainingStep
     /// <param name="features">All training rows.</param>
     /// <param name="labels">Class index of each row, in [0, network.OutputSize).</param>
     /// <param name="parameterGroups">What to optimise; default every parameter at the base learning rate.</param>
-    public ClassificationStep(Network network, Tensor features, Tensor labels, IReadOnlyList<ParameterGroup>? parameterGroups = null)
+    /// <param name="logits">The logits of a batch of input rows; default the network's first head on its trunk (<c>forward</c>).</param>
+    public ClassificationStep(Network network, Tensor features, Tensor labels, IReadOnlyList<ParameterGroup>? parameterGroups = null,
+        Func<Tensor, Tensor>? logits = null)
     {
         Network = network;
         Features = features;
         Labels = labels;
         ParameterGroups = parameterGroups ?? [new ParameterGroup(network.parameters().ToArray())];
+        Logits = logits ?? network.forward;
     }
+
+    /// <summary>The logits of a batch of input rows.</summary>
+    protected Func<Tensor, Tensor> Logits { get; }
 
     /// <summary>The network being trained.</summary>
     public Network Network { get; }
@@ -42,19 +48,23 @@ internal class ClassificationStep : ITrainingStep
     public virtual StepLoss Loss(Batch batch, double progress)
     {
         var rows = batch.Rows;
-        var logits = Network.forward(Features.index_select(0, rows));
+        var logits = Logits(Features.index_select(0, rows));
         return new StepLoss(nn.functional.cross_entropy(logits, Labels.index_select(0, rows)));
     }
 
     /// <inheritdoc />
     public Evaluation Evaluate(Tensor rows)
     {
-        var (loss, accuracy) = Measure(Network, Features, Labels, rows);
+        var (loss, accuracy) = Measure(Logits, Features, Labels, rows);
         return new Evaluation(loss, accuracy);
     }
 
     /// <summary>Mean cross-entropy and accuracy of <paramref name="network"/> on <paramref name="rows"/>, in chunks; call under no_grad.</summary>
-    public static (double Loss, double Accuracy) Measure(Network network, Tensor features, Tensor labels, Tensor rows)
+    public static (double Loss, double Accuracy) Measure(Network network, Tensor features, Tensor labels, Tensor rows) =>
+        Measure(network.forward, features, labels, rows);
+
+    /// <summary>Mean cross-entropy and accuracy of <paramref name="logits"/> on <paramref name="rows"/>, in chunks; call under no_grad.</summary>
+    public static (double Loss, double Accuracy) Measure(Func<Tensor, Tensor> logits, Tensor features, Tensor labels, Tensor rows)
     {
         long count = rows.shape[0];
         double lossSum = 0, correct = 0;
@@ -62,10 +72,10 @@ internal class ClassificationStep : ITrainingStep
         {
             using var scope = torch.NewDisposeScope();
             var chunk = rows.narrow(0, start, Math.Min(EvaluationChunk, count - start));
-            var logits = network.forward(features.index_select(0, chunk));
+            var output = logits(features.index_select(0, chunk));
             var expected = labels.index_select(0, chunk);
-            lossSum += nn.functional.cross_entropy(logits, expected, reduction: nn.Reduction.Sum).item<float>();
-            correct += logits.argmax(1).eq(expected).sum().item<long>();
+            lossSum += nn.functional.cross_entropy(output, expected, reduction: nn.Reduction.Sum).item<float>();
+            correct += output.argmax(1).eq(expected).sum().item<long>();
         }
         return (lossSum / count, correct / count);
     }
