@@ -28,16 +28,23 @@ internal sealed class ModelOutput
     /// Evaluates on the keyed test rows (when there are some), prints the metrics, saves the model
     /// and, when asked, the metrics JSON.
     /// </summary>
-    public void Write(ParseResult result, MLContext ml, ITransformer model, DataViewSchema inputSchema, IDataView? keyedTest)
+    /// <param name="result">The parsed command line.</param>
+    /// <param name="ml">The context.</param>
+    /// <param name="model">The model to save.</param>
+    /// <param name="inputSchema">Its input schema.</param>
+    /// <param name="keyedTest">Test rows with the label in <see cref="LabelKeyColumn"/>, or null.</param>
+    /// <param name="task">The task to evaluate, for models with several: its Score and PredictedLabel columns are Score.{task} and PredictedLabel.{task}.</param>
+    public void Write(ParseResult result, MLContext ml, ITransformer model, DataViewSchema inputSchema, IDataView? keyedTest, string? task = null)
     {
         string output = result.GetValue(_output)!;
         ml.Model.Save(model, inputSchema, output);
         AnsiConsole.MarkupLine($"Saved [bold]{Markup.Escape(output)}[/].");
         if (keyedTest is null) return;
         var scored = model.Transform(keyedTest);
-        var metrics = ml.MulticlassClassification.Evaluate(scored, labelColumnName: LabelKeyColumn);
+        string score = task is null ? "Score" : $"Score.{task}", predicted = task is null ? "PredictedLabel" : $"PredictedLabel.{task}";
+        var metrics = ml.MulticlassClassification.Evaluate(scored, LabelKeyColumn, score, predicted);
         var classifier = ModelParts.Flatten(model).OfType<NetworkTransformer>().SingleOrDefault();
-        ConsoleReport.Metrics(metrics, classifier?.ClassNames ?? []);
+        ConsoleReport.Metrics(metrics, classifier?.OutputColumns.FirstOrDefault(c => c.Name == predicted)?.Names ?? []);
         if (result.GetValue(_metrics) is string path)
         {
             var json = new

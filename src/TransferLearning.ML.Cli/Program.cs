@@ -9,6 +9,8 @@ var root = new RootCommand("tlml: transfer learning for ML.NET, trained with Tor
     SweepCommand.Create(),
     AdaptCommand.Create(),
     ZeroShotCommand.Create(),
+    MultiTaskCommand.Create(),
+    ProgressiveCommand.Create(),
     PredictCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -12,12 +12,14 @@ namespace TransferLearning.ML.Cli;
 /// </summary>
 internal sealed class SourceModel
 {
-    private SourceModel(ITransformer model, DataViewSchema inputSchema, IReadOnlyList<ITransformer> preprocessing, NetworkTransformer classifier)
+    private SourceModel(ITransformer model, DataViewSchema inputSchema, IReadOnlyList<ITransformer> preprocessing, NetworkTransformer classifier,
+        IReadOnlyList<ITransformer> following)
     {
         Model = model;
         InputSchema = inputSchema;
         Preprocessing = preprocessing;
         Classifier = classifier;
+        Following = following;
     }
 
     public ITransformer Model { get; }
@@ -28,6 +30,9 @@ internal sealed class SourceModel
 
     public NetworkTransformer Classifier { get; }
 
+    /// <summary>The parts after the classifier (e.g. tlml's MapKeyToValue of the predicted class).</summary>
+    public IReadOnlyList<ITransformer> Following { get; }
+
     public static SourceModel Load(MLContext ml, string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Source model '{path}' does not exist.", path);
@@ -35,7 +40,7 @@ internal sealed class SourceModel
         var parts = ModelParts.Flatten(model).ToList();
         int index = parts.FindLastIndex(t => t is NetworkTransformer);
         if (index < 0) throw new ArgumentException($"'{path}' holds no TransferLearning.ML network classifier to transfer from.");
-        return new SourceModel(model, schema, parts.Take(index).ToList(), (NetworkTransformer)parts[index]);
+        return new SourceModel(model, schema, parts.Take(index).ToList(), (NetworkTransformer)parts[index], parts.Skip(index + 1).ToList());
     }
 
     /// <summary>
