@@ -4,6 +4,8 @@ using Microsoft.ML.Data;
 using TransferLearning.ML.Torch.Transfer;
 using TransferLearning.ML.DomainAdaptation;
 using TransferLearning.ML.FineTuning;
+using TransferLearning.ML.MultiTask;
+using TransferLearning.ML.Progressive;
 using TransferLearning.ML.Torch.Adaptation;
 using TransferLearning.ML.Torch.Networks;
 using TransferLearning.ML.ZeroShot;
@@ -98,6 +100,56 @@ public sealed class ReadmeExamplesTests
         {
             Environment.CurrentDirectory = previous;
         }
+    }
+
+    [TestMethod]
+    public void MultiTaskAndProgressive()
+    {
+        var ml = new MLContext(0);
+        Document Doc(int i, Random random)
+        {
+            var x = Enumerable.Range(0, 6).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            return new Document { Features = x, Corn = i % 4 == 3 ? "" : x[0] > 0 ? "yes" : "no", Grain = x[0] + x[1] > 0 ? "yes" : "no" };
+        }
+        var random = new Random(1);
+        var documents = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 200).Select(i => Doc(i, random)).ToArray());
+        var testDocuments = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 100).Select(i => Doc(i, random)).ToArray());
+
+        // --- README ---
+        var model = ml.Transforms.Conversion.MapValueToKey("Corn")
+            .Append(ml.Transforms.Conversion.MapValueToKey("Grain"))
+            .Append(ml.TransferLearning().MultiTask(new MultiTaskOptions
+            {
+                LabelColumnNames = ["Corn", "Grain"],
+                Network = NetworkSpec.Mlp(64),
+                Epochs = 20,
+            }))
+            .Fit(documents);
+        var scored = model.Transform(testDocuments);
+        var corn = ml.MulticlassClassification.Evaluate(scored, "Corn", "Score.Corn", "PredictedLabel.Corn");
+        // --- end ---
+        Assert.IsGreaterThan(0.6, corn.MicroAccuracy);
+
+        IDataView Keyed(Datasets.ImageDataset d) => ml.Transforms.Conversion.MapValueToKey("Label").Fit(d.ToDataView(ml)).Transform(d.ToDataView(ml));
+        var digitRows = Keyed(TestData.DigitsSmall.WithClasses(0, 1, 2, 3, 4));
+        var letterRows = Keyed(TestData.DigitsSmall.WithClasses(5, 6, 7, 8, 9));
+        // --- README ---
+        var digits = ml.TransferLearning().NetworkClassifier(network: NetworkSpec.Mlp(32, 16)).Fit(digitRows);
+        var both = ml.TransferLearning().ProgressiveColumn(digits, new ProgressiveColumnOptions { TaskName = "Letters", Epochs = 20 }).Fit(letterRows);
+        // both writes Score / PredictedLabel (the digits, unchanged) and Score.Letters / PredictedLabel.Letters.
+        // --- end ---
+        var schema = both.GetOutputSchema(digitRows.Schema);
+        foreach (var column in new[] { "Score", "PredictedLabel", "Score.Letters", "PredictedLabel.Letters" }) Assert.IsNotNull(schema.GetColumnOrNull(column), column);
+    }
+
+    private sealed class Document
+    {
+        [VectorType(6)]
+        public float[] Features { get; set; } = [];
+
+        public string Corn { get; set; } = "";
+
+        public string Grain { get; set; } = "";
     }
 
     [TestMethod]
