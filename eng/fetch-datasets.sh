@@ -6,6 +6,7 @@
 #   optdigits/      UCI optdigits, scikit-learn's 1797 rows  <- Debian python3-sklearn (CC BY 4.0)
 #   photos/         12 nature photos (GPL-2+), the backgrounds of the MNIST-M style target <- Debian mate-backgrounds
 #   wordnet/        WordNet 3.0 noun index and data (WordNet licence), for hypernym class descriptions <- Debian wordnet-base
+#   reuters/        Reuters-21578 corn and grain ARFF files (Weka's examples; the same documents, two label sets) <- Debian weka
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cache="${TLML_DATASETS:-.cache/datasets}"
@@ -53,4 +54,8 @@ extract dataset-fashion-mnist fashion-mnist \
 extract python3-sklearn optdigits usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz
 extract mate-backgrounds photos 'usr/share/backgrounds/mate/nature/*.jpg'
 extract wordnet-base wordnet usr/share/wordnet/index.noun usr/share/wordnet/data.noun
+extract weka reuters \
+  usr/share/doc/weka/examples/ReutersCorn-train.arff usr/share/doc/weka/examples/ReutersCorn-test.arff \
+  usr/share/doc/weka/examples/ReutersGrain-train.arff usr/share/doc/weka/examples/ReutersGrain-test.arff
+
 echo "datasets in $cache"

@@ -1,6 +1,6 @@
 using TransferLearning.ML.Benchmarks;
 
-// usage: TransferLearning.ML.Benchmarks [foundation [--repeats N] | layer-transfer [--plot PATH] | domain-adaptation | zero-shot [--only TABLE] | model-fuzz [--v1 FIXTURES]]
+// usage: TransferLearning.ML.Benchmarks [foundation [--repeats N] | layer-transfer [--plot PATH] | domain-adaptation | zero-shot [--only TABLE] | model-fuzz [--v1 FIXTURES] | multitask | progressive]
 var name = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "foundation";
 int repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).FirstOrDefault(3);
 switch (name)
@@ -14,6 +14,12 @@ switch (name)
     case "domain-adaptation":
         DomainAdaptationBenchmark.Run();
         return 0;
+    case "progressive":
+        ProgressiveBenchmark.Run();
+        return 0;
+    case "multitask":
+        MultiTaskBenchmark.Run();
+        return 0;
     case "model-fuzz":
         ModelFuzzBenchmark.Run(args.SkipWhile(a => a != "--v1").Skip(1).FirstOrDefault("test/TransferLearning.ML.Tests/Data/v1"));
         return 0;
@@ -21,6 +27,6 @@ switch (name)
         ZeroShotBenchmark.Run(args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault());
         return 0;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{name}'; known: foundation, layer-transfer, domain-adaptation, zero-shot, model-fuzz");
+        Console.Error.WriteLine($"unknown benchmark '{name}'; known: foundation, layer-transfer, domain-adaptation, zero-shot, model-fuzz, multitask, progressive");
         return 2;
 }
