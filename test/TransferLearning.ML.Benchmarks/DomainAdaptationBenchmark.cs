@@ -96,8 +96,8 @@ internal static class DomainAdaptationBenchmark
         Console.WriteLine("| variant | target test accuracy (mean ± sd) | per seed | proxy A-distance, raw pixels -> learned features |");
         Console.WriteLine("|---|---|---|---|");
         foreach (var (name, values) in accuracy)
-            Console.WriteLine($"| {name} | {Mean(values):P2} ± {Sd(values):P2} | {string.Join(", ", values.Select(v => v.ToString("P1")))} " +
-                              $"| {Mean(padBefore[name]):F2} -> {Mean(padAfter[name]):F2} ± {Sd(padAfter[name]):F2} |");
+            Console.WriteLine($"| {name} | {Statistics.Mean(values):P2} ± {Statistics.Sd(values):P2} | {string.Join(", ", values.Select(v => v.ToString("P1")))} " +
+                              $"| {Statistics.Mean(padBefore[name]):F2} -> {Statistics.Mean(padAfter[name]):F2} ± {Statistics.Sd(padAfter[name]):F2} |");
         Console.WriteLine();
     }
 
@@ -130,7 +130,7 @@ internal static class DomainAdaptationBenchmark
         Console.WriteLine("| features | target accuracy (mean ± sd) | per seed |");
         Console.WriteLine("|---|---|---|");
         foreach (var (name, values) in results)
-            Console.WriteLine($"| {name} | {Mean(values):P2} ± {Sd(values):P2} | {string.Join(", ", values.Select(v => v.ToString("P1")))} |");
+            Console.WriteLine($"| {name} | {Statistics.Mean(values):P2} ± {Statistics.Sd(values):P2} | {string.Join(", ", values.Select(v => v.ToString("P1")))} |");
         Console.WriteLine();
     }
 
@@ -138,13 +138,5 @@ internal static class DomainAdaptationBenchmark
     {
         if (!table.TryGetValue(key, out var list)) table[key] = list = [];
         list.Add(value);
-    }
-
-    private static double Mean(List<double> values) => values.Average();
-
-    private static double Sd(List<double> values)
-    {
-        double mean = values.Average();
-        return values.Count < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 }

@@ -81,7 +81,7 @@ internal static class LayerTransferBenchmark
         Console.WriteLine("| method | target test accuracy (mean ± sd, 3 seeds) | per seed |");
         Console.WriteLine("|---|---|---|");
         foreach (var (method, accuracies) in results)
-            Console.WriteLine($"| {method} | {Mean(accuracies):P2} ± {Sd(accuracies):P2} | {string.Join(", ", accuracies.Select(a => a.ToString("P1")))} |");
+            Console.WriteLine($"| {method} | {Statistics.Mean(accuracies):P2} ± {Statistics.Sd(accuracies):P2} | {string.Join(", ", accuracies.Select(a => a.ToString("P1")))} |");
         Console.WriteLine();
     }
 
@@ -133,13 +133,5 @@ internal static class LayerTransferBenchmark
         var trainView = train.ToDataView(ml);
         var map = ml.Transforms.Conversion.MapValueToKey("Label").Fit(trainView);
         return (ml.Data.Cache(map.Transform(trainView)), ml.Data.Cache(map.Transform(test.ToDataView(ml))));
-    }
-
-    private static double Mean(List<double> values) => values.Average();
-
-    private static double Sd(List<double> values)
-    {
-        double mean = values.Average();
-        return values.Count < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 }

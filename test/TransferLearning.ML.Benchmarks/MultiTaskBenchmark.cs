@@ -76,7 +76,7 @@ internal static class MultiTaskBenchmark
             {
                 using var single = ml.TransferLearning().NetworkClassifier(Single(label)).Fit(trainView);
                 Add($"{label.ToLowerInvariant()}, single-task network", F1(ml, single.Transform(testView), label, "Score", "PredictedLabel"));
-                Add($"{label.ToLowerInvariant()}, ML.NET L-BFGS logistic regression", LogisticF1(ml, trainView, testView, label));
+                Add($"{label.ToLowerInvariant()}, ML.NET L-BFGS logistic regression (L2 1e-4)", LogisticF1(ml, trainView, testView, label));
             }
             using (var few = ml.TransferLearning().MultiTask(MultiTask(nameof(Doc.CornFew), nameof(Doc.Grain))).Fit(trainView))
                 Add("corn with 10 % of its labels, multitask (+ all grain labels)", F1(ml, few.Transform(testView), nameof(Doc.Corn), "Score.CornFew", "PredictedLabel.CornFew"));
@@ -84,9 +84,9 @@ internal static class MultiTaskBenchmark
                 Add("corn with 10 % of its labels, single-task network", F1(ml, fewSingle.Transform(testView), nameof(Doc.Corn), "Score", "PredictedLabel"));
         }
         Console.WriteLine();
-        Console.WriteLine("| Reuters task and method | F1 of the positive class (test) |");
+        Console.WriteLine("| Reuters task and method (MLPs: one hidden layer of 64, 20 epochs, Adam 1e-3, batch 32) | F1 of the positive class (test) |");
         Console.WriteLine("|---|---|");
-        foreach (var (name, values) in results) Console.WriteLine($"| {name} | {Format(values)} |");
+        foreach (var (name, values) in results) Console.WriteLine($"| {name} | {Statistics.Percent(values)} |");
         Console.WriteLine();
     }
 
@@ -125,7 +125,7 @@ internal static class MultiTaskBenchmark
         }
         Console.WriteLine("| OpenCV digits (4000 training / 1000 test), LeNet | test accuracy |");
         Console.WriteLine("|---|---|");
-        foreach (var (name, values) in results) Console.WriteLine($"| {name} | {Format(values)} |");
+        foreach (var (name, values) in results) Console.WriteLine($"| {name} | {Statistics.Percent(values)} |");
         Console.WriteLine();
     }
 
@@ -137,17 +137,15 @@ internal static class MultiTaskBenchmark
         return p + r == 0 ? 0 : 2 * p * r / (p + r);
     }
 
-    /// <summary>ML.NET's L-BFGS logistic regression on the Boolean form of <paramref name="label"/> ("CornIsPositive" for "Corn").</summary>
+    /// <summary>
+    /// ML.NET's L-BFGS logistic regression on the Boolean form of <paramref name="label"/> ("CornIsPositive"
+    /// for "Corn"). Its default L2 weight (1) is strong for L2-normalised word counts: it predicts no
+    /// positive at all here (F1 0 for corn, measured), so the report uses 1e-4, and no L1.
+    /// </summary>
     private static double LogisticF1(MLContext ml, IDataView train, IDataView test, string label)
     {
-        var model = ml.BinaryClassification.Trainers.LbfgsLogisticRegression($"{label}IsPositive", "Features").Fit(train);
+        var model = ml.BinaryClassification.Trainers.LbfgsLogisticRegression($"{label}IsPositive", "Features", l1Regularization: 0, l2Regularization: 1e-4f).Fit(train);
         return ml.BinaryClassification.Evaluate(model.Transform(test), $"{label}IsPositive").F1Score;
-    }
-
-    private static string Format(List<double> values)
-    {
-        double mean = values.Average(), sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, values.Count - 1));
-        return values.Count > 1 && values.Max() > 1.5 ? $"{mean:F3} ± {sd:F3}" : $"{mean * 100:F2} ± {sd * 100:F2} %";
     }
 
     private sealed class Doc

@@ -94,7 +94,7 @@ internal static class ProgressiveBenchmark
         Console.WriteLine();
         Console.WriteLine("| measure | accuracy |");
         Console.WriteLine("|---|---|");
-        foreach (var (name, values) in results) Console.WriteLine($"| {name} | {Format(values)} |");
+        foreach (var (name, values) in results) Console.WriteLine($"| {name} | {Statistics.Percent(values)} |");
         Console.WriteLine();
         Console.WriteLine($"Task A's scores from the three-column model equal the source model's bit for bit on every test row, every seed: {(identical ? "yes" : "NO")}.");
         Console.WriteLine();
@@ -124,11 +124,5 @@ internal static class ProgressiveBenchmark
         var predicted = network.forward(x).argmax(1).data<long>().ToArray();
         var names = old.ClassNames!;
         return Enumerable.Range(0, test.Count).Count(i => names[(int)predicted[i]] == test.ClassNames[test.Labels[i]]) / (double)test.Count;
-    }
-
-    private static string Format(List<double> values)
-    {
-        double mean = values.Average(), sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, values.Count - 1));
-        return $"{mean * 100:F2} ± {sd * 100:F2} %";
     }
 }

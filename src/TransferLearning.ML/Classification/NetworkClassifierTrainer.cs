@@ -18,33 +18,26 @@ namespace TransferLearning.ML.Classification;
 /// </list>
 /// Create it with <c>mlContext.TransferLearning().NetworkClassifier(...)</c>.
 /// </remarks>
-public sealed class NetworkClassifierTrainer : IEstimator<NetworkTransformer>
+public sealed class NetworkClassifierTrainer : NetworkEstimator<NetworkClassifierOptions>
 {
-    private readonly IHostEnvironment _env;
-    private readonly NetworkClassifierOptions _options;
-
     /// <summary>Creates the estimator; the options are checked now.</summary>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
     internal NetworkClassifierTrainer(IHostEnvironment env, NetworkClassifierOptions options)
+        : base(env, options)
     {
-        ArgumentNullException.ThrowIfNull(env);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _env = env;
-        _options = options;
     }
 
     /// <summary>Reads the training rows, trains the network and returns the fitted transformer.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type or size.</exception>
     /// <exception cref="InvalidDataException">No rows, a NaN or infinite feature, or an unlabelled row.</exception>
-    public NetworkTransformer Fit(IDataView input)
+    public override NetworkTransformer Fit(IDataView input)
     {
-        var data = ClassifierTrainer.Read(input, _options);
-        var network = ClassifierTrainer.CreateNetwork(_options.Network, data.Rows.Length, data.Classes, _options.Seed,
+        var data = ClassifierTrainer.Read(input, Options);
+        var network = ClassifierTrainer.CreateNetwork(Options.Network, data.Rows.Length, data.Classes, Options.Seed,
             nameof(NetworkClassifierOptions.Network));
-        return ClassifierTrainer.Train(_env, "NetworkClassifier", _options, data, network);
+        return ClassifierTrainer.Train(Environment, "NetworkClassifier", Options, data, network);
     }
 
     /// <summary>The schema after Fit and Transform: the input plus Score, PredictedLabel (and learned features when asked for).</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => ClassifierTrainer.OutputShape(inputSchema, _options);
+    public override SchemaShape GetOutputSchema(SchemaShape inputSchema) => ClassifierTrainer.OutputShape(inputSchema, Options);
 }

@@ -32,7 +32,7 @@ namespace TransferLearning.ML.DomainAdaptation;
 /// A-distance between the domains before (raw features) and after (learned features) adaptation.
 /// Epoch selection and early stopping never look at target labels (see <see cref="SelectionCriterion"/>).
 /// </remarks>
-public sealed class DomainAdversarialTrainer : IEstimator<NetworkTransformer>
+public sealed class DomainAdversarialTrainer : NetworkEstimator<DomainAdversarialOptions>
 {
     /// <summary>Metric name of the proxy A-distance between the domains' raw features.</summary>
     public const string ProxyADistanceBefore = DomainAdversarialRecipe.ProxyADistanceBefore;
@@ -43,34 +43,28 @@ public sealed class DomainAdversarialTrainer : IEstimator<NetworkTransformer>
     /// <summary>Metric name of the final accuracy on the source training rows.</summary>
     public const string SourceAccuracy = DomainAdversarialRecipe.SourceAccuracy;
 
-    private readonly IHostEnvironment _env;
-    private readonly DomainAdversarialOptions _options;
 
     /// <summary>Creates the trainer; the options are checked now.</summary>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
     internal DomainAdversarialTrainer(IHostEnvironment env, DomainAdversarialOptions options)
+        : base(env, options)
     {
-        ArgumentNullException.ThrowIfNull(env);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _env = env;
-        _options = options;
     }
 
     /// <summary>Trains on the combined source and target rows.</summary>
     /// <exception cref="ArgumentException">A column is missing or of the wrong type, or an option does not fit the network.</exception>
     /// <exception cref="InvalidDataException">No source or no target rows, a NaN feature, or a source row without a label.</exception>
     /// <exception cref="InvalidOperationException">Training collapsed (source accuracy near chance) and FailOnCollapse is set.</exception>
-    public NetworkTransformer Fit(IDataView input)
+    public override NetworkTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var features = ColumnChecks.FloatVector(input.Schema, _options.FeatureColumnName, "Feature");
-        var label = ColumnChecks.KeyLabel(input.Schema, _options.LabelColumnName);
-        var domain = ColumnChecks.Boolean(input.Schema, _options.DomainColumnName, "Domain");
+        var features = ColumnChecks.FloatVector(input.Schema, Options.FeatureColumnName, "Feature");
+        var label = ColumnChecks.KeyLabel(input.Schema, Options.LabelColumnName);
+        var domain = ColumnChecks.Boolean(input.Schema, Options.DomainColumnName, "Domain");
         var (source, target) = LabeledRows.ReadDomains(input, features, label, domain);
         int classes = (int)((KeyDataViewType)label.Type).Count;
-        var recipe = new DomainAdversarialRecipe(_options, target.Features, target.Count);
-        var network = ClassifierTrainer.CreateNetwork(_options.Network, source.Length, classes, _options.Seed, nameof(DomainAdversarialOptions.Network));
+        var recipe = new DomainAdversarialRecipe(Options, target.Features, target.Count);
+        var network = ClassifierTrainer.CreateNetwork(Options.Network, source.Length, classes, Options.Seed, nameof(DomainAdversarialOptions.Network));
         try
         {
             recipe.CheckNetwork(network);
@@ -81,13 +75,13 @@ public sealed class DomainAdversarialTrainer : IEstimator<NetworkTransformer>
             throw;
         }
         var data = new ClassifierData(source, classes, KeyValues.FromColumn(label));
-        return ClassifierTrainer.Train(_env, "DomainAdversarial", _options, data, network, context => recipe.Train(context, _options));
+        return ClassifierTrainer.Train(Environment, "DomainAdversarial", Options, data, network, context => recipe.Train(context, Options));
     }
 
     /// <summary>The input schema plus Score and PredictedLabel (and the learned features when asked for).</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        ColumnChecks.Boolean(inputSchema, _options.DomainColumnName, "Domain");
-        return ClassifierTrainer.OutputShape(inputSchema, _options);
+        ColumnChecks.Boolean(inputSchema, Options.DomainColumnName, "Domain");
+        return ClassifierTrainer.OutputShape(inputSchema, Options);
     }
 }

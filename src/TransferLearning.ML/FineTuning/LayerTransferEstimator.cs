@@ -22,10 +22,8 @@ namespace TransferLearning.ML.FineTuning;
 /// column of the source's input size (for copying the first blocks) and a key label; outputs
 /// Score and PredictedLabel. Returns a <see cref="NetworkTransformer"/>.
 /// </remarks>
-public sealed class LayerTransferEstimator : IEstimator<NetworkTransformer>
+public sealed class LayerTransferEstimator : NetworkEstimator<LayerTransferOptions>
 {
-    private readonly IHostEnvironment _env;
-    private readonly LayerTransferOptions _options;
     private readonly LayerTransferRecipe _recipe;
 
     /// <summary>Creates the estimator; the options are checked now.</summary>
@@ -34,26 +32,22 @@ public sealed class LayerTransferEstimator : IEstimator<NetworkTransformer>
     /// <param name="options">What to copy and how to train.</param>
     /// <exception cref="ArgumentException">An option is out of range, or the source holds no network classifier.</exception>
     internal LayerTransferEstimator(IHostEnvironment env, ITransformer source, LayerTransferOptions options)
+        : base(env, options)
     {
-        ArgumentNullException.ThrowIfNull(env);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _env = env;
-        _options = options;
         _recipe = new LayerTransferRecipe(options, SourceNetwork.Find(source).Network);
     }
 
     /// <summary>Copies the blocks, trains on <paramref name="input"/> and returns the target classifier.</summary>
     /// <exception cref="ArgumentException">A column is missing or wrong, or the target rows do not fit the copied blocks.</exception>
     /// <exception cref="InvalidDataException">No rows, a NaN feature, or an unlabelled row.</exception>
-    public NetworkTransformer Fit(IDataView input)
+    public override NetworkTransformer Fit(IDataView input)
     {
-        var data = ClassifierTrainer.Read(input, _options);
-        torch.manual_seed(_options.Seed);
+        var data = ClassifierTrainer.Read(input, Options);
+        torch.manual_seed(Options.Seed);
         var network = _recipe.Build(data.Rows.Length, data.Classes);
-        return ClassifierTrainer.Train(_env, "LayerTransfer", _options, data, network, context => _recipe.Train(context, _options));
+        return ClassifierTrainer.Train(Environment, "LayerTransfer", Options, data, network, context => _recipe.Train(context, Options));
     }
 
     /// <summary>The schema after Fit and Transform: the input plus Score and PredictedLabel.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => ClassifierTrainer.OutputShape(inputSchema, _options);
+    public override SchemaShape GetOutputSchema(SchemaShape inputSchema) => ClassifierTrainer.OutputShape(inputSchema, Options);
 }

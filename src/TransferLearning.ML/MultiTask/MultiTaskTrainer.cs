@@ -28,67 +28,60 @@ namespace TransferLearning.ML.MultiTask;
 /// <c>MulticlassClassification.Evaluate(scored, "Corn", "Score.Corn", "PredictedLabel.Corn")</c> or
 /// <c>Regression.Evaluate(scored, "Price", "Score.Price")</c>. Create it with <c>mlContext.TransferLearning().MultiTask(...)</c>.
 /// </remarks>
-public sealed class MultiTaskTrainer : IEstimator<NetworkTransformer>
+public sealed class MultiTaskTrainer : NetworkEstimator<MultiTaskOptions>
 {
-    private readonly IHostEnvironment _env;
-    private readonly MultiTaskOptions _options;
-
     /// <summary>Creates the trainer; the options are checked now.</summary>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
     internal MultiTaskTrainer(IHostEnvironment env, MultiTaskOptions options)
+        : base(env, options)
     {
-        ArgumentNullException.ThrowIfNull(env);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _env = env;
-        _options = options;
     }
 
     /// <summary>Reads the rows and every task's labels, trains the shared network and the heads.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type.</exception>
     /// <exception cref="InvalidDataException">No rows, a NaN feature, or a task without any label.</exception>
-    public NetworkTransformer Fit(IDataView input)
+    public override NetworkTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var features = ColumnChecks.FloatVector(input.Schema, _options.FeatureColumnName, "Feature");
-        var labels = _options.LabelColumnNames.Select(n => TaskLabels.Check(input.Schema, n)).ToArray();
+        var features = ColumnChecks.FloatVector(input.Schema, Options.FeatureColumnName, "Feature");
+        var labels = Options.LabelColumnNames.Select(n => TaskLabels.Check(input.Schema, n)).ToArray();
         var rows = LabeledRows.Read(input, features, null);
         var heads = labels.Select((_, t) => $"task{t}").ToArray();
-        var weights = _options.TaskWeights ?? labels.Select(_ => 1.0).ToArray();
+        var weights = Options.TaskWeights ?? labels.Select(_ => 1.0).ToArray();
         var tasks = TaskLabels.Read(input, labels, heads, weights, rows.Count);
         var spec = new ModelSpec
         {
-            Trunk = _options.Network,
+            Trunk = Options.Network,
             Heads = tasks.Select(t => t.Classification ? (HeadSpec)new ClassifierHeadSpec(t.Head, t.Classes) : new RegressionHeadSpec(t.Head, 1)).ToArray(),
         };
-        var network = ClassifierTrainer.CreateNetwork(spec, rows.Length, _options.Seed, nameof(MultiTaskOptions.Network));
-        var recipe = new MultiTaskRecipe(tasks, _options.UncertaintyWeighting);
-        var report = TrainingRun.Execute(_env, "MultiTask", _options, rows, network, context => recipe.Train(context, _options));
+        var network = ClassifierTrainer.CreateNetwork(spec, rows.Length, Options.Seed, nameof(MultiTaskOptions.Network));
+        var recipe = new MultiTaskRecipe(tasks, Options.UncertaintyWeighting);
+        var report = TrainingRun.Execute(Environment, "MultiTask", Options, rows, network, context => recipe.Train(context, Options));
         var columns = labels.SelectMany((label, t) => Columns(label.Name, heads[t], KeyValues.FromColumn(label), tasks[t].Classification)).ToArray();
-        return new NetworkTransformer("MultiTask", network, _options.Device, new ModelInput(_options.FeatureColumnName, "Feature"), columns, null, report);
+        return new NetworkTransformer("MultiTask", network, Options.Device, new ModelInput(Options.FeatureColumnName, "Feature"), columns, null, report);
     }
 
     private IEnumerable<OutputColumnSpec> Columns(string label, string head, KeyValues? classes, bool classification) => classification
-        ? ClassifierColumns.Declare(_options.ScoreColumnName(label), _options.PredictedLabelColumnName(label), null, head, classes)
-        : [new OutputColumnSpec(_options.ScoreColumnName(label), head, OutputColumnKind.Scalar)];
+        ? ClassifierColumns.Declare(Options.ScoreColumnName(label), Options.PredictedLabelColumnName(label), null, head, classes)
+        : [new OutputColumnSpec(Options.ScoreColumnName(label), head, OutputColumnKind.Scalar)];
 
     /// <summary>The input plus, per task, Score.{label} and (classification) PredictedLabel.{label}.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        ColumnChecks.FloatVector(inputSchema, _options.FeatureColumnName, "Feature");
+        ColumnChecks.FloatVector(inputSchema, Options.FeatureColumnName, "Feature");
         var columns = inputSchema.ToDictionary(c => c.Name);
-        foreach (var label in _options.LabelColumnNames)
+        foreach (var label in Options.LabelColumnNames)
         {
             var column = inputSchema.FirstOrDefault(c => c.Name == label);
             if (column.Name is null)
                 throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Label column '{label}' was not found in the input. Columns present: {string.Join(", ", inputSchema.Select(c => $"'{c.Name}'"))}.");
-            string score = _options.ScoreColumnName(label);
+            string score = Options.ScoreColumnName(label);
             if (column.IsKey)
             {
                 columns[score] = new SchemaShape.Column(score, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
                 var keyValues = column.Annotations.Where(a => a.Name == AnnotationKinds.KeyValues).ToArray();
-                string predicted = _options.PredictedLabelColumnName(label);
+                string predicted = Options.PredictedLabelColumnName(label);
                 columns[predicted] = new SchemaShape.Column(predicted, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true, new SchemaShape(keyValues));
             }
             else if (column.ItemType == NumberDataViewType.Single && column.Kind == SchemaShape.Column.VectorKind.Scalar)

@@ -19,22 +19,16 @@ namespace TransferLearning.ML.Progressive;
 /// Its TrainingReport covers the new column's training. Create it with
 /// <c>mlContext.TransferLearning().ProgressiveColumn(source, ...)</c>.
 /// </remarks>
-public sealed class ProgressiveColumnEstimator : IEstimator<NetworkTransformer>
+public sealed class ProgressiveColumnEstimator : NetworkEstimator<ProgressiveColumnOptions>
 {
-    private readonly IHostEnvironment _env;
-    private readonly ProgressiveColumnOptions _options;
     private readonly NetworkTransformer _source;
     private readonly ProgressiveRecipe _recipe;
 
     /// <summary>Creates the estimator; the options and the source are checked now.</summary>
     /// <exception cref="ArgumentException">An option is out of range, the source holds no network classifier, the column does not fit its trunk, or the task's columns exist already.</exception>
     internal ProgressiveColumnEstimator(IHostEnvironment env, ITransformer source, ProgressiveColumnOptions options)
+        : base(env, options)
     {
-        ArgumentNullException.ThrowIfNull(env);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _env = env;
-        _options = options;
         _source = FineTuning.SourceNetwork.Find(source);
         if (options.FeatureColumnName != _source.InputColumnName)
             throw new ArgumentException(
@@ -50,21 +44,21 @@ public sealed class ProgressiveColumnEstimator : IEstimator<NetworkTransformer>
     /// <summary>Trains the new column on <paramref name="input"/> and returns the model with every task.</summary>
     /// <exception cref="ArgumentException">A column is missing or wrong, or the rows' length differs from the source's input.</exception>
     /// <exception cref="InvalidDataException">No rows, a NaN feature, or an unlabelled row.</exception>
-    public NetworkTransformer Fit(IDataView input)
+    public override NetworkTransformer Fit(IDataView input)
     {
-        var columns = _options.Columns();
+        var columns = Options.Columns();
         var data = ClassifierTrainer.Read(input, columns);
-        torch.manual_seed(_options.Seed);
+        torch.manual_seed(Options.Seed);
         var network = _recipe.Build(data.Rows.Length, data.Classes);
-        var report = Training.TrainingRun.Execute(_env, "ProgressiveColumn", _options, data.Rows, network, context => _recipe.Train(context, _options));
+        var report = Training.TrainingRun.Execute(Environment, "ProgressiveColumn", Options, data.Rows, network, context => _recipe.Train(context, Options));
         var outputs = _source.OutputColumns.Concat(ClassifierColumns.Declare(columns.ScoreColumnName, columns.PredictedLabelColumnName, null, _recipe.Head, data.ClassNames));
-        return new NetworkTransformer("ProgressiveNetwork", network, _options.Device, _source.Input, outputs.ToArray(), _source.ClassLists, report);
+        return new NetworkTransformer("ProgressiveNetwork", network, Options.Device, _source.Input, outputs.ToArray(), _source.ClassLists, report);
     }
 
     /// <summary>The input plus the source's columns and the new task's Score.{task} and PredictedLabel.{task}.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        var withNew = ClassifierTrainer.OutputShape(inputSchema, _options.Columns()).ToDictionary(c => c.Name);
+        var withNew = ClassifierTrainer.OutputShape(inputSchema, Options.Columns()).ToDictionary(c => c.Name);
         foreach (var column in _source.GetOutputSchema(SchemaFor(inputSchema)).Where(c => _source.OutputColumns.Any(o => o.Name == c.Name)))
             withNew[column.Name] = Shape(column);
         return new SchemaShape(withNew.Values);

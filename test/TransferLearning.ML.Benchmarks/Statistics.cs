@@ -1,0 +1,17 @@
+namespace TransferLearning.ML.Benchmarks;
+
+/// <summary>Mean and sample standard deviation over seeds, as the reports print them.</summary>
+internal static class Statistics
+{
+    public static double Mean(IReadOnlyCollection<double> values) => values.Average();
+
+    /// <summary>The sample standard deviation; 0 for a single value.</summary>
+    public static double Sd(IReadOnlyCollection<double> values)
+    {
+        double mean = values.Average();
+        return values.Count < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+    }
+
+    /// <summary>Fractions as "mean ± sd %", two decimals.</summary>
+    public static string Percent(IReadOnlyCollection<double> values) => $"{Mean(values) * 100:F2} ± {Sd(values) * 100:F2} %";
+}
