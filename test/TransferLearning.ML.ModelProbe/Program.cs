@@ -4,7 +4,7 @@ using Microsoft.ML.Data;
 
 // modelprobe MODEL.zip ROWS.csv
 //   ROWS.csv: one row a line, the values of the model's "Features" column (a known-size Single vector).
-//   Prints, per output column of Single vectors, Singles or UInt32 keys, one line per row: "column<TAB>row<TAB>bits..."
+//   Prints, per output column of Single vectors, Singles, Booleans (0/1) or UInt32 keys, one line per row: "column<TAB>row<TAB>bits..."
 //   (floats as 8-digit hex bit patterns, so that comparisons are exact). Exit 0 on success; on any
 //   exception prints "error<TAB>Type: message" for it and each inner exception, exit 2.
 if (args.Length != 2)
@@ -37,6 +37,11 @@ try
         {
             int i = 0;
             foreach (var value in scored.GetColumn<float>(column.Name)) output.WriteLine($"{column.Name}\t{i++}\t{BitConverter.SingleToUInt32Bits(value):x8}");
+        }
+        else if (column.Type == BooleanDataViewType.Instance)
+        {
+            int i = 0;
+            foreach (var value in scored.GetColumn<bool>(column.Name)) output.WriteLine($"{column.Name}\t{i++}\t{(value ? 1 : 0)}");
         }
         else if (column.Type is KeyDataViewType { RawType: var raw } && raw == typeof(uint))
         {

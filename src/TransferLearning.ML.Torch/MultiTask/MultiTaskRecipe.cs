@@ -8,15 +8,14 @@ namespace TransferLearning.ML.Torch.MultiTask;
 /// <summary>One task as the ML.NET side reads it: its targets per row, host-side.</summary>
 /// <param name="Name">The task's name (its label column).</param>
 /// <param name="Head">The head that predicts it.</param>
-/// <param name="Classes">Number of classes; 0 for a regression task.</param>
+/// <param name="Kind">Classification, regression or binary.</param>
+/// <param name="Classes">Number of classes of a classification task; 0 otherwise.</param>
 /// <param name="Labels">Class index per row, -1 where missing (classification).</param>
-/// <param name="Values">Target per row, NaN where missing (regression).</param>
+/// <param name="Values">Target per row: a value, NaN where missing (regression), or 0/1 (binary).</param>
 /// <param name="Weight">Fixed weight of the task's loss.</param>
-internal sealed record TaskData(string Name, string Head, int Classes, long[] Labels, float[] Values, double Weight)
+internal sealed record TaskData(string Name, string Head, TaskKind Kind, int Classes, long[] Labels, float[] Values, double Weight)
 {
-    public bool Classification => Classes > 0;
-
-    public bool[] Present => Classification ? Labels.Select(l => l >= 0).ToArray() : Values.Select(v => !float.IsNaN(v)).ToArray();
+    public bool[] Present => Kind == TaskKind.Classification ? Labels.Select(l => l >= 0).ToArray() : Values.Select(v => !float.IsNaN(v)).ToArray();
 }
 
 /// <summary>
@@ -28,8 +27,8 @@ internal sealed class MultiTaskRecipe(IReadOnlyList<TaskData> tasks, bool uncert
 {
     public TrainingReport Train(TrainingContext context, TrainingOptions options)
     {
-        var targets = tasks.Select(t => new TaskTarget(t.Name, t.Head, t.Classification,
-            t.Classification ? torch.tensor(t.Labels, device: context.Device) : torch.tensor(t.Values, device: context.Device), t.Present, t.Weight)).ToArray();
+        var targets = tasks.Select(t => new TaskTarget(t.Name, t.Head, t.Kind,
+            t.Kind == TaskKind.Classification ? torch.tensor(t.Labels, device: context.Device) : torch.tensor(t.Values, device: context.Device), t.Present, t.Weight)).ToArray();
         try
         {
             using var logVariances = uncertaintyWeighting ? new TorchSharp.Modules.Parameter(torch.zeros(tasks.Count, device: context.Device)) : null;

@@ -11,8 +11,8 @@ namespace TransferLearning.ML.Torch.MultiTask;
 /// Multitask learning (Caruana 1997): one shared trunk, one head per task; each task's loss is taken
 /// over the rows of the batch that have its label (a missing label never counts), and the total is
 /// Σ_t w_t L_t with fixed weights, or, with uncertainty weighting (Kendall, Gal and Cipolla, CVPR
-/// 2018), Σ_t exp(−s_t) L_t + s_t/2 for classification and ½ exp(−s_t) L_t + s_t/2 for regression,
-/// with s_t = log σ_t² learnt alongside the network.
+/// 2018), Σ_t exp(−s_t) L_t + s_t/2 for classification (and binary) tasks and ½ exp(−s_t) L_t + s_t/2
+/// for regression, with s_t = log σ_t² learnt alongside the network.
 /// </summary>
 internal sealed class MultiTaskStep : ITrainingStep
 {
@@ -53,16 +53,19 @@ internal sealed class MultiTaskStep : ITrainingStep
             var task = _tasks[t];
             var loss = TaskLoss(task, _network.Head(task.Head, shared.index_select(0, positions)), task.Values.index_select(0, batch.Rows.index_select(0, positions)));
             parts.Add(($"loss.{task.Name}", loss));
-            var weighted = _logVariances is null ? loss * task.Weight : Uncertainty(loss, _logVariances[t], task.Classification);
+            var weighted = _logVariances is null ? loss * task.Weight : Uncertainty(loss, _logVariances[t], task.Kind != TaskKind.Regression);
             total = total is null ? weighted : total + weighted;
         }
         return new StepLoss(total ?? shared.sum() * 0, parts);
     }
 
-    /// <summary>Cross-entropy against class indices, or mean squared error against values.</summary>
-    public static Tensor TaskLoss(TaskTarget task, Tensor output, Tensor targets) => task.Classification
-        ? nn.functional.cross_entropy(output, targets)
-        : nn.functional.mse_loss(output.squeeze(1), targets);
+    /// <summary>Cross-entropy against class indices, mean squared error against values, or the logistic loss of a logit against 0/1.</summary>
+    public static Tensor TaskLoss(TaskTarget task, Tensor output, Tensor targets) => task.Kind switch
+    {
+        TaskKind.Classification => nn.functional.cross_entropy(output, targets),
+        TaskKind.Regression => nn.functional.mse_loss(output.squeeze(1), targets),
+        _ => nn.functional.binary_cross_entropy_with_logits(output.squeeze(1), targets),
+    };
 
     /// <summary>Kendall et al.'s weighting of one task's loss by its learnt log variance s.</summary>
     public static Tensor Uncertainty(Tensor loss, Tensor logVariance, bool classification) =>
@@ -85,11 +88,10 @@ internal sealed class MultiTaskStep : ITrainingStep
             var targets = task.Values.index_select(0, rows.index_select(0, positions));
             lossSum += TaskLoss(task, output, targets).item<float>();
             losses++;
-            if (task.Classification)
-            {
-                accuracySum += output.argmax(1).eq(targets).to_type(ScalarType.Float32).mean().item<float>();
-                accuracies++;
-            }
+            if (task.Kind == TaskKind.Regression) continue;
+            var correct = task.Kind == TaskKind.Classification ? output.argmax(1).eq(targets) : output.squeeze(1).gt(0).eq(targets.gt(0.5));
+            accuracySum += correct.to_type(ScalarType.Float32).mean().item<float>();
+            accuracies++;
         }
         return new Evaluation(losses == 0 ? 0 : lossSum / losses, accuracies == 0 ? null : accuracySum / accuracies);
     }

@@ -34,10 +34,21 @@ internal sealed class VectorOutputColumn(string name, int offset, int length, Da
     });
 }
 
-/// <summary>Output <paramref name="offset"/> of each row as a Single (e.g. a regression task's Score).</summary>
-internal sealed class ScalarOutputColumn(string name, int offset) : OutputColumn(name, NumberDataViewType.Single, null)
+/// <summary>
+/// Output <paramref name="offset"/> of each row as a Single (a regression task's Score, a binary
+/// task's logit), or with <paramref name="sigmoid"/> its logistic sigmoid (the binary Probability).
+/// </summary>
+internal sealed class ScalarOutputColumn(string name, int offset, bool sigmoid = false) : OutputColumn(name, NumberDataViewType.Single, null)
 {
-    public override Delegate MakeGetter(CurrentOutputs outputs) => (ValueGetter<float>)((ref float value) => value = outputs()[offset]);
+    public override Delegate MakeGetter(CurrentOutputs outputs) => sigmoid
+        ? (ValueGetter<float>)((ref float value) => value = (float)(1 / (1 + Math.Exp(-(double)outputs()[offset]))))
+        : (ValueGetter<float>)((ref float value) => value = outputs()[offset]);
+}
+
+/// <summary>Whether output <paramref name="offset"/> of each row is positive, as a Boolean (a binary task's PredictedLabel; NaN is false).</summary>
+internal sealed class PositiveOutputColumn(string name, int offset) : OutputColumn(name, BooleanDataViewType.Instance, null)
+{
+    public override Delegate MakeGetter(CurrentOutputs outputs) => (ValueGetter<bool>)((ref bool value) => value = outputs()[offset] > 0);
 }
 
 /// <summary>

@@ -112,8 +112,11 @@ public sealed class NetworkTransformer : RowMappingTransformer, IDisposable
         {
             OutputColumnKind.Vector => new VectorOutputColumn(column.Name, offset, length, names?.ToAnnotations(AnnotationKinds.SlotNames)),
             OutputColumnKind.ClassScores => new VectorOutputColumn(column.Name, offset, length, ScoreAnnotations(names)),
-            OutputColumnKind.Scalar when length == 1 => new ScalarOutputColumn(column.Name, offset),
-            OutputColumnKind.Scalar => throw new ArgumentException($"Column '{column.Name}' is a scalar, but its output '{column.Output}' has {length} values."),
+            OutputColumnKind.Scalar or OutputColumnKind.Probability or OutputColumnKind.PredictedBoolean when length != 1 =>
+                throw new ArgumentException($"Column '{column.Name}' is a {column.Kind}, which reads one value, but its output '{column.Output}' has {length}."),
+            OutputColumnKind.Scalar => new ScalarOutputColumn(column.Name, offset),
+            OutputColumnKind.Probability => new ScalarOutputColumn(column.Name, offset, sigmoid: true),
+            OutputColumnKind.PredictedBoolean => new PositiveOutputColumn(column.Name, offset),
             OutputColumnKind.PredictedKey => new ArgMaxKeyOutputColumn(column.Name, offset, length, names?.ToAnnotations(AnnotationKinds.KeyValues)),
             _ => throw new ArgumentOutOfRangeException(nameof(column), column.Kind, "Unknown column kind."),
         };

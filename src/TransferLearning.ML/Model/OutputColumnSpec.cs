@@ -15,6 +15,12 @@ public enum OutputColumnKind
     /// <summary>A single Single: an output of size 1, such as a regression task's prediction (what ML.NET's regression evaluator reads as Score).</summary>
     Scalar,
 
+    /// <summary>The logistic sigmoid of an output of size 1 (a binary task's logit): ML.NET's binary Probability.</summary>
+    Probability,
+
+    /// <summary>Whether an output of size 1 (a logit) is positive: ML.NET's binary PredictedLabel, a Boolean.</summary>
+    PredictedBoolean,
+
     /// <summary>The 1-based index of the output's largest value as a key (<c>PredictedLabel</c>), carrying the classes as key values.</summary>
     PredictedKey,
 }

@@ -12,8 +12,9 @@ public sealed class MultiTaskOptions : TrainingOptions
 
     /// <summary>
     /// One label column per task, at least one: a key column (classification; map text with
-    /// MapValueToKey) or a Single column (regression). A row whose label is missing (key 0, or NaN)
-    /// is left out of that task's loss only. No default.
+    /// MapValueToKey), a Single column (regression) or a Boolean column (binary classification, which
+    /// has no missing value). A row whose label is missing (key 0, or NaN) is left out of that task's
+    /// loss only. No default.
     /// </summary>
     public IReadOnlyList<string> LabelColumnNames { get; set; } = [];
 
@@ -44,6 +45,13 @@ public sealed class MultiTaskOptions : TrainingOptions
     /// <summary>See <see cref="ScoreColumnPrefix"/>. Default "PredictedLabel".</summary>
     public string PredictedLabelColumnPrefix { get; set; } = DefaultColumnNames.PredictedLabel;
 
+    /// <summary>A binary task's probability column is <c>{ProbabilityColumnPrefix}.{label}</c>. Default "Probability".</summary>
+    public string ProbabilityColumnPrefix { get; set; } = "Probability";
+
+    /// <summary>The probability column of the binary task on <paramref name="labelColumnName"/>.</summary>
+    public string ProbabilityColumnName(string labelColumnName) => $"{ProbabilityColumnPrefix}.{labelColumnName}";
+
+
     /// <summary>The score column of the task on <paramref name="labelColumnName"/>.</summary>
     public string ScoreColumnName(string labelColumnName) => $"{ScoreColumnPrefix}.{labelColumnName}";
 
@@ -68,5 +76,7 @@ public sealed class MultiTaskOptions : TrainingOptions
         Require(!string.IsNullOrWhiteSpace(ScoreColumnPrefix), nameof(ScoreColumnPrefix), ScoreColumnPrefix, "a non-empty prefix");
         Require(!string.IsNullOrWhiteSpace(PredictedLabelColumnPrefix) && PredictedLabelColumnPrefix != ScoreColumnPrefix, nameof(PredictedLabelColumnPrefix),
             PredictedLabelColumnPrefix, "a non-empty prefix other than ScoreColumnPrefix");
+        Require(!string.IsNullOrWhiteSpace(ProbabilityColumnPrefix) && ProbabilityColumnPrefix != ScoreColumnPrefix && ProbabilityColumnPrefix != PredictedLabelColumnPrefix,
+            nameof(ProbabilityColumnPrefix), ProbabilityColumnPrefix, "a non-empty prefix other than the score and predicted-label ones");
     }
 }

@@ -11,7 +11,8 @@ namespace TransferLearning.ML.MultiTask;
 
 /// <summary>
 /// Multitask learning (Caruana 1997): one network trunk shared by several tasks on the same rows,
-/// one head per task — a classifier for a key label, a linear output for a Single label — trained
+/// one head per task — a classifier for a key label, a linear output for a Single label, a logit for
+/// a Boolean label — trained
 /// together, so that what one task learns helps the others. A row whose label for a task is missing
 /// counts for the other tasks only. Task losses are summed with fixed weights or, optionally, with
 /// learnt uncertainty weights (Kendall, Gal and Cipolla 2018).
@@ -22,11 +23,13 @@ namespace TransferLearning.ML.MultiTask;
 /// <item><term>Features (input)</term><description>known-size vector of Single, shared by every task</description></item>
 /// <item><term>one label per task (input)</term><description>key (classification) or Single (regression); may be missing on some rows</description></item>
 /// <item><term>Score.{label} (output)</term><description>classification: class probabilities, slot names = classes; regression: the predicted Single</description></item>
-/// <item><term>PredictedLabel.{label} (output)</term><description>classification: a key with the label's key values</description></item>
+/// <item><term>PredictedLabel.{label} (output)</term><description>classification: a key with the label's key values; binary: Boolean</description></item>
+/// <item><term>Probability.{label} (output)</term><description>binary: the sigmoid of the Score (a logit)</description></item>
 /// </list>
 /// Evaluate a task with ML.NET's evaluators on its columns, e.g.
 /// <c>MulticlassClassification.Evaluate(scored, "Corn", "Score.Corn", "PredictedLabel.Corn")</c> or
-/// <c>Regression.Evaluate(scored, "Price", "Score.Price")</c>. Create it with <c>mlContext.TransferLearning().MultiTask(...)</c>.
+/// <c>Regression.Evaluate(scored, "Price", "Score.Price")</c> or
+/// <c>BinaryClassification.Evaluate(scored, "Spam", "Score.Spam", "Probability.Spam", "PredictedLabel.Spam")</c>. Create it with <c>mlContext.TransferLearning().MultiTask(...)</c>.
 /// </remarks>
 public sealed class MultiTaskTrainer : NetworkEstimator<MultiTaskOptions>
 {
@@ -52,18 +55,27 @@ public sealed class MultiTaskTrainer : NetworkEstimator<MultiTaskOptions>
         var spec = new ModelSpec
         {
             Trunk = Options.Network,
-            Heads = tasks.Select(t => t.Classification ? (HeadSpec)new ClassifierHeadSpec(t.Head, t.Classes) : new RegressionHeadSpec(t.Head, 1)).ToArray(),
+            // A binary task's head is one logit: its Score, with Probability its sigmoid and PredictedLabel its sign.
+            Heads = tasks.Select(t => t.Kind == TaskKind.Classification ? (HeadSpec)new ClassifierHeadSpec(t.Head, t.Classes) : new RegressionHeadSpec(t.Head, 1)).ToArray(),
         };
         var network = ClassifierTrainer.CreateNetwork(spec, rows.Length, Options.Seed, nameof(MultiTaskOptions.Network));
         var recipe = new MultiTaskRecipe(tasks, Options.UncertaintyWeighting);
         var report = TrainingRun.Execute(Environment, "MultiTask", Options, rows, network, context => recipe.Train(context, Options));
-        var columns = labels.SelectMany((label, t) => Columns(label.Name, heads[t], KeyValues.FromColumn(label), tasks[t].Classification)).ToArray();
+        var columns = labels.SelectMany((label, t) => Columns(label.Name, heads[t], KeyValues.FromColumn(label), tasks[t].Kind)).ToArray();
         return new NetworkTransformer("MultiTask", network, Options.Device, new ModelInput(Options.FeatureColumnName, "Feature"), columns, null, report);
     }
 
-    private IEnumerable<OutputColumnSpec> Columns(string label, string head, KeyValues? classes, bool classification) => classification
-        ? ClassifierColumns.Declare(Options.ScoreColumnName(label), Options.PredictedLabelColumnName(label), null, head, classes)
-        : [new OutputColumnSpec(Options.ScoreColumnName(label), head, OutputColumnKind.Scalar)];
+    private IEnumerable<OutputColumnSpec> Columns(string label, string head, KeyValues? classes, TaskKind kind) => kind switch
+    {
+        TaskKind.Classification => ClassifierColumns.Declare(Options.ScoreColumnName(label), Options.PredictedLabelColumnName(label), null, head, classes),
+        TaskKind.Regression => [new OutputColumnSpec(Options.ScoreColumnName(label), head, OutputColumnKind.Scalar)],
+        _ =>
+        [
+            new OutputColumnSpec(Options.ScoreColumnName(label), head, OutputColumnKind.Scalar),
+            new OutputColumnSpec(Options.ProbabilityColumnName(label), head, OutputColumnKind.Probability),
+            new OutputColumnSpec(Options.PredictedLabelColumnName(label), head, OutputColumnKind.PredictedBoolean),
+        ],
+    };
 
     /// <summary>The input plus, per task, Score.{label} and (classification) PredictedLabel.{label}.</summary>
     public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
@@ -84,11 +96,19 @@ public sealed class MultiTaskTrainer : NetworkEstimator<MultiTaskOptions>
                 string predicted = Options.PredictedLabelColumnName(label);
                 columns[predicted] = new SchemaShape.Column(predicted, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true, new SchemaShape(keyValues));
             }
-            else if (column.ItemType == NumberDataViewType.Single && column.Kind == SchemaShape.Column.VectorKind.Scalar)
+            else if (column.Kind == SchemaShape.Column.VectorKind.Scalar && (column.ItemType == NumberDataViewType.Single || column.ItemType == BooleanDataViewType.Instance))
+            {
                 columns[score] = new SchemaShape.Column(score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false);
+                if (column.ItemType == BooleanDataViewType.Instance)
+                {
+                    string probability = Options.ProbabilityColumnName(label), predicted = Options.PredictedLabelColumnName(label);
+                    columns[probability] = new SchemaShape.Column(probability, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false);
+                    columns[predicted] = new SchemaShape.Column(predicted, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false);
+                }
+            }
             else
                 throw new ArgumentOutOfRangeException(nameof(inputSchema),
-                    $"Label column '{label}' must be a key (a classification task) or Single (a regression task), but is {column.ItemType}.");
+                    $"Label column '{label}' must be a key (a classification task), Single (a regression task) or Boolean (a binary task), but is {column.ItemType}.");
         }
         return new SchemaShape(columns.Values);
     }

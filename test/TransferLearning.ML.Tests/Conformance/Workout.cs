@@ -45,7 +45,7 @@ internal static class Workout
         AssertSame(expected, Read(reloaded.Transform(score), outputs), "after save and reload");
 
         // The row-at-a-time path (what PredictionEngine runs) agrees with Transform.
-        AssertClose(expected, ReadRowByRow(transformer, score, outputs), "row by row", outputs.Where(c => c.Type is KeyDataViewType).Select(c => c.Name).ToHashSet());
+        AssertClose(expected, ReadRowByRow(transformer, score, outputs), "row by row", outputs.Where(c => c.Type is KeyDataViewType or BooleanDataViewType).Select(c => c.Name).ToHashSet());
 
         // The probe writes the columns the model adds (not those it rewrites, such as a label turned into a key).
         var fresh = outputs.Where(c => score.Schema.GetColumnOrNull(c.Name) is null).ToArray();
@@ -81,6 +81,7 @@ internal static class Workout
             {
                 VectorDataViewType => view.GetColumn<float[]>(actual).Select(r => r.Select(BitConverter.SingleToUInt32Bits).ToArray()).ToArray(),
                 NumberDataViewType n when n == NumberDataViewType.Single => view.GetColumn<float>(actual).Select(v => new[] { BitConverter.SingleToUInt32Bits(v) }).ToArray(),
+                BooleanDataViewType => view.GetColumn<bool>(actual).Select(v => new[] { v ? 1u : 0u }).ToArray(),
                 _ => view.GetColumn<uint>(actual).Select(v => new[] { v }).ToArray(),
             };
         }
@@ -98,6 +99,7 @@ internal static class Workout
         {
             VectorDataViewType => (Func<uint[]>)(() => { VBuffer<float> v = default; row.GetGetter<VBuffer<float>>(c)(ref v); return v.DenseValues().Select(BitConverter.SingleToUInt32Bits).ToArray(); }),
             NumberDataViewType n when n == NumberDataViewType.Single => () => { float v = 0; row.GetGetter<float>(c)(ref v); return [BitConverter.SingleToUInt32Bits(v)]; },
+            BooleanDataViewType => () => { bool v = false; row.GetGetter<bool>(c)(ref v); return [v ? 1u : 0u]; },
             _ => () => { uint v = 0; row.GetGetter<uint>(c)(ref v); return [v]; },
         }).ToArray();
         while (cursor.MoveNext())
@@ -113,7 +115,7 @@ internal static class Workout
         Assert.AreEqual(0, exit, output);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToArray();
         return columns.ToDictionary(c => c.Name, c => lines.Where(l => l[0] == c.Name).OrderBy(l => int.Parse(l[1], CultureInfo.InvariantCulture))
-            .Select(l => c.Type is KeyDataViewType
+            .Select(l => c.Type is KeyDataViewType or BooleanDataViewType
                 ? [uint.Parse(l[2], CultureInfo.InvariantCulture)]
                 : l[2].Split(' ').Select(h => uint.Parse(h, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToArray()).ToArray());
     }

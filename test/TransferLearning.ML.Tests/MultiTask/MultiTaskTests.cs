@@ -32,6 +32,7 @@ public sealed class MultiTaskTests
                 Blob = (uint)blob,
                 Sign = i % 2 == 1 ? MissingSign : (x[0] + x[1] > 0 ? 1u : 0u),
                 Sum = i % 3 == 2 ? float.NaN : x[0] + x[1] + x[2] + x[3] + 0.1f * Gauss(),
+                Near = x[0] - x[1] > 0,
             };
         }).ToArray();
     }
@@ -43,7 +44,7 @@ public sealed class MultiTaskTests
 
     private static MultiTaskOptions Options(int epochs = 30) => new()
     {
-        LabelColumnNames = ["Blob", "Sign", "Sum"],
+        LabelColumnNames = ["Blob", "Sign", "Sum", "Near"],
         Network = NetworkSpec.Mlp(32),
         Epochs = epochs,
         BatchSize = 32,
@@ -64,8 +65,11 @@ public sealed class MultiTaskTests
         Assert.IsGreaterThan(0.8, sign.MicroAccuracy, $"Sign accuracy {sign.MicroAccuracy:P1}");
         var sum = ml.Regression.Evaluate(ml.Data.FilterRowsByMissingValues(scored, "Sum"), "Sum", "Score.Sum");
         Assert.IsGreaterThan(0.8, sum.RSquared, $"Sum R² {sum.RSquared:F3}");
+        var near = ml.BinaryClassification.Evaluate(scored, "Near", "Score.Near", "Probability.Near", "PredictedLabel.Near");
+        Assert.IsGreaterThan(0.8, near.Accuracy, $"Near accuracy {near.Accuracy:P1}");
+        Assert.IsGreaterThan(0.9, near.AreaUnderRocCurve, $"Near AUC {near.AreaUnderRocCurve:F3}");
         var parts = model.TrainingReport!.Epochs[^1].LossParts.Keys.ToArray();
-        CollectionAssert.AreEquivalent(new[] { "loss.Blob", "loss.Sign", "loss.Sum" }, parts);
+        CollectionAssert.AreEquivalent(new[] { "loss.Blob", "loss.Sign", "loss.Sum", "loss.Near" }, parts);
     }
 
     [TestMethod]
@@ -79,8 +83,8 @@ public sealed class MultiTaskTests
         using var values = torch.tensor(new float[] { float.NaN, 1.5f, -0.5f, float.NaN });
         var tasks = new[]
         {
-            new TaskTarget("a", "a", true, labels, [true, false, true, true], 2.0),
-            new TaskTarget("b", "b", false, values, [false, true, true, false], 0.5),
+            new TaskTarget("a", "a", TaskKind.Classification, labels, [true, false, true, true], 2.0),
+            new TaskTarget("b", "b", TaskKind.Regression, values, [false, true, true, false], 0.5),
         };
         var step = new MultiTaskStep(network, features, tasks, null);
         using var sampler = new MultiTaskSampler([0, 1, 2, 3], tasks.Select(t => t.Present).ToArray(), 4, torch.CPU);
@@ -111,7 +115,7 @@ public sealed class MultiTaskTests
         options.UncertaintyWeighting = true;
         using var model = ml.TransferLearning().MultiTask(options).Fit(View(ml, Rows(300, 3)));
         var metrics = model.TrainingReport!.Metrics;
-        foreach (var task in new[] { "Blob", "Sign", "Sum" })
+        foreach (var task in new[] { "Blob", "Sign", "Sum", "Near" })
         {
             Assert.IsTrue(metrics.ContainsKey($"task-weight.{task}"), string.Join(", ", metrics.Keys));
             Assert.AreNotEqual(1.0, metrics[$"task-weight.{task}"], 1e-6, "the weights moved from their start (s = 0)");
@@ -163,5 +167,7 @@ public sealed class MultiTaskTests
         public uint Sign { get; set; }
 
         public float Sum { get; set; }
+
+        public bool Near { get; set; }
     }
 }
