@@ -19,13 +19,13 @@ internal sealed class BatchedMappedDataView : IDataView
 {
     private readonly RowBlockMapping _mapping;
     private readonly IDataView _input;
-    private readonly DataViewSchema.Column _inputColumn;
+    private readonly DataViewSchema.Column[] _inputColumns;
 
     public BatchedMappedDataView(RowBlockMapping mapping, IDataView input)
     {
         _mapping = mapping;
         _input = input;
-        _inputColumn = mapping.CheckInput(input.Schema);
+        _inputColumns = mapping.CheckInputs(input.Schema);
         Schema = mapping.OutputSchema(input.Schema);
     }
 
@@ -44,13 +44,13 @@ internal sealed class BatchedMappedDataView : IDataView
         if (!computes) return new Cursor(this, _input.GetRowCursor(passThrough, rand), null, active);
         if (rand is not null)
         {
-            passThrough.Add(_inputColumn);
+            passThrough.AddRange(_inputColumns.Where(c => !passThrough.Any(p => p.Index == c.Index)));
             return new Cursor(this, _input.GetRowCursor(passThrough, rand), null, active);
         }
         var main = _input.GetRowCursor(passThrough);
         try
         {
-            return new Cursor(this, main, _input.GetRowCursor([_inputColumn]), active);
+            return new Cursor(this, main, _input.GetRowCursor(_inputColumns), active);
         }
         catch
         {
@@ -68,11 +68,10 @@ internal sealed class BatchedMappedDataView : IDataView
         private readonly BatchedMappedDataView _view;
         private readonly DataViewRowCursor _main;
         private readonly DataViewRowCursor? _lookAhead;
-        private readonly ValueGetter<VBuffer<float>>? _features;
+        private readonly RowInput? _features;
         private readonly OutputGetters _outputs;
         private readonly float[] _inputBlock;
         private readonly float[] _outputBlock;
-        private VBuffer<float> _buffer;
         private long _row = -1;
         private long _blockStart;
         private int _blockRows;
@@ -90,8 +89,7 @@ internal sealed class BatchedMappedDataView : IDataView
             _outputBlock = new float[_outputs.AnyActive ? blockRows * mapping.OutputLength : 0];
             if (_outputs.AnyActive)
             {
-                var source = lookAhead ?? main;
-                _features = source.GetGetter<VBuffer<float>>(source.Schema[view._inputColumn.Index]);
+                _features = mapping.Reader(lookAhead ?? main, view._inputColumns);
             }
         }
 
@@ -126,8 +124,7 @@ internal sealed class BatchedMappedDataView : IDataView
             {
                 if (_computedRow != _row)
                 {
-                    _features!(ref _buffer);
-                    mapping.ComputeRow(_buffer, _inputBlock, _outputBlock);
+                    mapping.ComputeRow(_features!, _inputBlock, _outputBlock);
                     _computedRow = _row;
                 }
                 return _outputBlock;
@@ -143,8 +140,7 @@ internal sealed class BatchedMappedDataView : IDataView
             int rows = 0;
             while (rows < mapping.BlockSize && _lookAhead!.MoveNext())
             {
-                _features!(ref _buffer);
-                _buffer.CopyTo(_inputBlock.AsSpan(rows * mapping.InputLength, mapping.InputLength));
+                _features!.Read(_inputBlock.AsSpan(rows * mapping.InputLength, mapping.InputLength));
                 rows++;
             }
             if (rows == 0)

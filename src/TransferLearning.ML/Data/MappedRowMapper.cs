@@ -10,14 +10,14 @@ namespace TransferLearning.ML.Data;
 internal sealed class MappedRowMapper : IRowToRowMapper
 {
     private readonly RowBlockMapping _mapping;
-    private readonly int _inputIndex;
+    private readonly DataViewSchema.Column[] _inputColumns;
 
     public MappedRowMapper(RowBlockMapping mapping, DataViewSchema inputSchema)
     {
         _mapping = mapping;
         InputSchema = inputSchema;
         OutputSchema = mapping.OutputSchema(inputSchema);
-        _inputIndex = mapping.CheckInput(inputSchema).Index;
+        _inputColumns = mapping.CheckInputs(inputSchema);
     }
 
     public DataViewSchema InputSchema { get; }
@@ -28,7 +28,10 @@ internal sealed class MappedRowMapper : IRowToRowMapper
     {
         var needed = new SortedSet<int>();
         foreach (var column in dependingColumns)
-            needed.Add(column.Index < InputSchema.Count ? column.Index : _inputIndex);
+        {
+            if (column.Index < InputSchema.Count) needed.Add(column.Index);
+            else foreach (var input in _inputColumns) needed.Add(input.Index);
+        }
         return needed.Select(i => InputSchema[i]).ToArray();
     }
 
@@ -40,10 +43,9 @@ internal sealed class MappedRowMapper : IRowToRowMapper
         private readonly MappedRowMapper _parent;
         private readonly DataViewRow _input;
         private readonly OutputGetters _outputs;
-        private readonly ValueGetter<VBuffer<float>>? _features;
+        private readonly RowInput? _features;
         private readonly float[] _scratch;
         private readonly float[] _output;
-        private VBuffer<float> _buffer;
         private long _computedPosition = -1;
 
         public MappedRow(MappedRowMapper parent, DataViewRow input, bool[] active)
@@ -53,7 +55,7 @@ internal sealed class MappedRowMapper : IRowToRowMapper
             _scratch = new float[parent._mapping.InputLength];
             _output = new float[parent._mapping.OutputLength];
             _outputs = new OutputGetters(parent._mapping, parent.InputSchema.Count, active, Current);
-            if (_outputs.AnyActive) _features = input.GetGetter<VBuffer<float>>(input.Schema[parent._inputIndex]);
+            if (_outputs.AnyActive) _features = parent._mapping.Reader(input, parent._inputColumns);
         }
 
         public override DataViewSchema Schema => _parent.OutputSchema;
@@ -77,8 +79,7 @@ internal sealed class MappedRowMapper : IRowToRowMapper
         {
             if (_computedPosition != _input.Position || _input.Position < 0)
             {
-                _features!(ref _buffer);
-                _parent._mapping.ComputeRow(_buffer, _scratch, _output);
+                _parent._mapping.ComputeRow(_features!, _scratch, _output);
                 _computedPosition = _input.Position;
             }
             return _output;

@@ -17,19 +17,26 @@ internal sealed class RowBlockMapping
     /// <summary>Rows per forward pass in Transform: large enough to amortise the call, small enough to stay in cache.</summary>
     public const int DefaultBlockSize = 256;
 
-    public RowBlockMapping(string inputColumnName, string inputRole, int inputLength, int outputLength, BlockFunction compute,
+    /// <param name="inputs">The input columns and their lengths: a row's floats are theirs one after another.</param>
+    /// <param name="inputRole">How error messages name an input column, e.g. "Feature".</param>
+    /// <param name="outputLength">Floats per output row.</param>
+    /// <param name="compute">Maps blocks of rows.</param>
+    /// <param name="columns">The output columns.</param>
+    /// <param name="blockSize">Rows per block in Transform.</param>
+    public RowBlockMapping(IReadOnlyList<(string Name, int Length)> inputs, string inputRole, int outputLength, BlockFunction compute,
         IReadOnlyList<OutputColumn> columns, int blockSize = DefaultBlockSize)
     {
-        InputColumnName = inputColumnName;
+        Inputs = inputs.ToArray();
         InputRole = inputRole;
-        InputLength = inputLength;
+        InputLength = Inputs.Sum(i => i.Length);
         OutputLength = outputLength;
         Compute = compute;
         Columns = columns;
         BlockSize = blockSize;
     }
 
-    public string InputColumnName { get; }
+    /// <summary>The input columns and their lengths.</summary>
+    public IReadOnlyList<(string Name, int Length)> Inputs { get; }
 
     /// <summary>How error messages name the input column, e.g. "Feature".</summary>
     public string InputRole { get; }
@@ -44,13 +51,17 @@ internal sealed class RowBlockMapping
 
     public int BlockSize { get; }
 
-    /// <summary>The input column, checked for type and size.</summary>
-    public DataViewSchema.Column CheckInput(DataViewSchema schema) => ColumnChecks.FloatVector(schema, InputColumnName, InputRole, InputLength);
+    /// <summary>The input columns, each checked for type and size.</summary>
+    public DataViewSchema.Column[] CheckInputs(DataViewSchema schema) =>
+        Inputs.Select(i => ColumnChecks.FloatVector(schema, i.Name, InputRole, i.Length)).ToArray();
+
+    /// <summary>Reads a row's inputs from <paramref name="row"/>'s <paramref name="columns"/> (as <see cref="CheckInputs"/> returned them).</summary>
+    public RowInput Reader(DataViewRow row, DataViewSchema.Column[] columns) => new(row, columns, Inputs.Select(i => i.Length).ToArray());
 
     /// <summary>The input's columns followed by <see cref="Columns"/> (a same-named input column is hidden, as ML.NET does).</summary>
     public DataViewSchema OutputSchema(DataViewSchema input)
     {
-        CheckInput(input);
+        CheckInputs(input);
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(input);
         foreach (var column in Columns) builder.AddColumn(column.Name, column.Type, column.Annotations);
@@ -71,10 +82,35 @@ internal sealed class RowBlockMapping
     }
 
     /// <summary>Computes one row (PredictionEngine's path, and shuffled cursors').</summary>
-    public void ComputeRow(in VBuffer<float> features, float[] inputScratch, float[] output)
+    public void ComputeRow(RowInput input, float[] inputScratch, float[] output)
     {
-        features.CopyTo(inputScratch);
+        input.Read(inputScratch);
         Compute(inputScratch, 1, output);
+    }
+}
+
+/// <summary>The getters of a row's input columns, filling one span with their floats one after another.</summary>
+internal sealed class RowInput
+{
+    private readonly ValueGetter<VBuffer<float>>[] _getters;
+    private readonly int[] _lengths;
+    private VBuffer<float> _buffer;
+
+    public RowInput(DataViewRow row, DataViewSchema.Column[] columns, int[] lengths)
+    {
+        _getters = columns.Select(c => row.GetGetter<VBuffer<float>>(row.Schema[c.Index])).ToArray();
+        _lengths = lengths;
+    }
+
+    public void Read(Span<float> destination)
+    {
+        int offset = 0;
+        for (int i = 0; i < _getters.Length; i++)
+        {
+            _getters[i](ref _buffer);
+            _buffer.CopyTo(destination.Slice(offset, _lengths[i]));
+            offset += _lengths[i];
+        }
     }
 }
 

@@ -52,15 +52,21 @@ public sealed class NetworkTransformer : RowMappingTransformer, IDisposable
         TrainingReport = report;
         var outputs = OutputColumns.Select(c => c.Output).Distinct().ToArray();
         _runner = new ModelRunner(network, Devices.Resolve(device), outputs);
-        _mapping = new RowBlockMapping(input.ColumnName, input.Role, network.InputLength, _runner.OutputLength, _runner.Predict,
+        var lengths = input.Lengths ?? [network.InputLength];
+        if (lengths.Count != input.ColumnNames.Count || lengths.Sum() != network.InputLength)
+            throw new ArgumentException($"The input columns {string.Join(", ", input.ColumnNames)} hold [{string.Join(", ", lengths)}] values; the model reads {network.InputLength}.");
+        _mapping = new RowBlockMapping(input.ColumnNames.Zip(lengths).ToArray(), input.Role, _runner.OutputLength, _runner.Predict,
             OutputColumns.Select(c => MakeColumn(c, _runner.Offsets[Array.IndexOf(outputs, c.Output)], network.OutputSizes[c.Output])).ToArray());
     }
 
     /// <summary>The method that made this model, e.g. "NetworkClassifier", "LayerTransfer", "DomainAdversarial", "ConSE".</summary>
     public string Method { get; }
 
-    /// <summary>The input column the model reads.</summary>
-    public string InputColumnName => Input.ColumnName;
+    /// <summary>The input column the model reads (the first, for a model with task-specific inputs).</summary>
+    public string InputColumnName => Input.ColumnNames[0];
+
+    /// <summary>Every input column the model reads; a row's values are theirs one after another.</summary>
+    public IReadOnlyList<string> InputColumnNames => Input.ColumnNames;
 
     /// <summary>Floats per input row.</summary>
     public int InputLength => Network.InputLength;
@@ -165,5 +171,14 @@ public sealed class NetworkTransformer : RowMappingTransformer, IDisposable
     }
 }
 
-/// <summary>The column a model reads and how messages name it ("Feature", or "Score" for ConSE).</summary>
-internal sealed record ModelInput(string ColumnName, string Role);
+/// <summary>
+/// The columns a model reads — one, or several whose values are concatenated (task-specific inputs),
+/// with their lengths — and how messages name them ("Feature", or "Score" for ConSE).
+/// </summary>
+internal sealed record ModelInput(IReadOnlyList<string> ColumnNames, string Role, IReadOnlyList<int>? Lengths = null)
+{
+    /// <summary>One input column, as long as the model's input.</summary>
+    public ModelInput(string columnName, string role) : this([columnName], role)
+    {
+    }
+}

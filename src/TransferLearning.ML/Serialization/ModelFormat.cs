@@ -33,18 +33,20 @@ internal static class ModelFormat
     };
 
     /// <summary>Everything a saved model is, but its weights.</summary>
-    private sealed record Header(int Format, string Method, string InputColumn, string InputRole, int InputLength, DeviceKind Device, JsonElement Model,
+    private sealed record Header(int Format, string Method, IReadOnlyList<string> InputColumns, IReadOnlyList<int> InputLengths, string InputRole, int InputLength, DeviceKind Device, JsonElement Model,
         IReadOnlyList<OutputColumnSpec> Columns, IReadOnlyDictionary<string, IReadOnlyList<string>> ClassLists, IReadOnlyList<TensorEntry> Tensors);
 
     // Main stream, after ML.NET's header (signature TLNETWRK, version 0x00020001):
-    //   int32 n, then n bytes of UTF-8 JSON (the Header record), then the 32-byte SHA-256 of those n bytes.
+    //   int32 n, then n bytes of UTF-8 JSON (the Header record: method, input columns with their lengths, role,
+//   input length, device, model spec, output columns, class lists, tensors), then the 32-byte SHA-256 of those n bytes.
     // Zip entry "Weights.bin": the tensors' raw little-endian bytes, one after another, as Header.Tensors
     //   lists them (name, type, shape, offset, length, SHA-256 of the bytes).
     public static void Save(ModelSaveContext context, NetworkTransformer transformer)
     {
         using var weights = new MemoryStream();
         var tensors = Checkpoint.Write(transformer.Network, weights);
-        var header = new Header(Version, transformer.Method, transformer.Input.ColumnName, transformer.Input.Role, transformer.InputLength,
+        var header = new Header(Version, transformer.Method, transformer.Input.ColumnNames, transformer.Input.Lengths ?? [transformer.InputLength],
+            transformer.Input.Role, transformer.InputLength,
             transformer.Device, JsonDocument.Parse(transformer.ModelSpec.ToJson()).RootElement, transformer.OutputColumns, transformer.ClassLists, tensors);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(header, Json);
         context.Writer.Write(bytes.Length);
@@ -79,7 +81,7 @@ internal static class ModelFormat
             network = new Network(spec, header.InputLength);
             Checkpoint.Read(network, header.Tensors, weights);
             network.to(Devices.Resolve(device));
-            return new NetworkTransformer(header.Method, network, device, new ModelInput(header.InputColumn, header.InputRole), header.Columns,
+            return new NetworkTransformer(header.Method, network, device, new ModelInput(header.InputColumns, header.InputRole, header.InputLengths), header.Columns,
                 header.ClassLists, null);
         }
         catch (Exception e) when (LoadFailure.IsBadData(e) || e is JsonException or ArgumentException or OverflowException or NotSupportedException)
@@ -97,8 +99,9 @@ internal static class ModelFormat
     private static void Check(Header header)
     {
         if (header.Format != Version) throw new InvalidDataException($"The header says format {header.Format}; this reader reads {Version}.");
-        if (string.IsNullOrEmpty(header.InputColumn) || string.IsNullOrEmpty(header.InputRole) || string.IsNullOrEmpty(header.Method))
-            throw new InvalidDataException("The header lacks the method or the input column.");
+        if (header.InputColumns is not { Count: > 0 } || header.InputColumns.Any(string.IsNullOrEmpty) || string.IsNullOrEmpty(header.InputRole) ||
+            string.IsNullOrEmpty(header.Method) || header.InputLengths?.Count != header.InputColumns.Count || header.InputLengths.Any(l => l < 1))
+            throw new InvalidDataException("The header lacks the method or the input columns, or their lengths.");
         if (header.InputLength < 1 || header.InputLength > MaxInputLength) throw new InvalidDataException($"The stored input length {header.InputLength} is out of range.");
         if (!Enum.IsDefined(header.Device)) throw new InvalidDataException($"Unknown device kind {(int)header.Device}.");
         if (header.Model.ValueKind != JsonValueKind.Object || header.Columns is null || header.Columns.Count == 0 || header.ClassLists is null || header.Tensors is null)

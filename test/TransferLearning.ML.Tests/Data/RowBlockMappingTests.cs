@@ -19,7 +19,7 @@ public sealed class RowBlockMappingTests
     private static (RowBlockMapping Mapping, List<int> Calls) SumAndDifference(int blockSize)
     {
         var calls = new List<int>();
-        var mapping = new RowBlockMapping("Features", "Feature", 2, 2, (input, rows, output) =>
+        var mapping = new RowBlockMapping([("Features", 2)], "Feature", 2, (input, rows, output) =>
         {
             calls.Add(rows);
             for (int r = 0; r < rows; r++)
@@ -92,7 +92,7 @@ public sealed class RowBlockMappingTests
     [TestMethod]
     public void NaNOutputsGiveAMissingPredictedKey()
     {
-        var mapping = new RowBlockMapping("Features", "Feature", 2, 2, (input, rows, output) => output[..(2 * rows)].Fill(float.NaN),
+        var mapping = new RowBlockMapping([("Features", 2)], "Feature", 2, (input, rows, output) => output[..(2 * rows)].Fill(float.NaN),
             [new ArgMaxKeyOutputColumn("Best", 0, 2)]);
         var ml = new MLContext(0);
         Assert.IsTrue(mapping.Transform(Rows(ml, 3)).GetColumn<uint>("Best").All(k => k == 0));
