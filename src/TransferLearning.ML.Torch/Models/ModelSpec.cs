@@ -41,6 +41,14 @@ public sealed class ModelSpec
     /// </summary>
     public IReadOnlyList<NetworkSpec> Columns { get; init; } = [];
 
+    /// <summary>
+    /// Task-specific input encoders (multitask with different inputs per task): each reads its slice
+    /// of the input row into the shared trunk, whose input is then the encoders' common output size;
+    /// the trunk's own output on the raw row (<see cref="FeaturesOutput"/>) does not exist then, and
+    /// every head reads an encoder's path. Default none. Not combined with <see cref="Columns"/>.
+    /// </summary>
+    public IReadOnlyList<EncoderSpec> Encoders { get; init; } = [];
+
     /// <summary>The output name of progressive column <paramref name="column"/> (1-based): "column{k}".</summary>
     public static string ColumnOutput(int column) => $"column{column}";
 
@@ -68,8 +76,21 @@ public sealed class ModelSpec
     {
         if (Trunk is null) throw new ArgumentException("A model spec needs a trunk.");
         if (Heads is null || Heads.Count == 0) throw new ArgumentException("A model spec needs at least one head.");
-        var shape = Trunk.ResolveInputShape(featureLength);
-        var sizes = new Dictionary<string, int>(StringComparer.Ordinal) { [FeaturesOutput] = Trunk.FeatureSize(shape) };
+        var sizes = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (Encoders is null) throw new ArgumentException("A model spec's encoders cannot be null.");
+        if (Encoders.Count > 0)
+        {
+            if (Columns is { Count: > 0 }) throw new ArgumentException("A model spec cannot have both encoders and progressive columns.");
+            int trunkInput = EncoderOutput(featureLength);
+            int shared = Trunk.FeatureSize(Trunk.ResolveInputShape(trunkInput));
+            foreach (var encoder in Encoders)
+            {
+                if (!sizes.TryAdd(encoder.Name, shared)) throw new ArgumentException($"Two encoders are named '{encoder.Name}'.");
+                if (string.IsNullOrEmpty(encoder.Name) || !encoder.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') || encoder.Name == FeaturesOutput)
+                    throw new ArgumentException($"Encoder name '{encoder.Name}' is not valid: use letters, digits, '-' and '_', and not '{FeaturesOutput}'.");
+            }
+        }
+        else sizes[FeaturesOutput] = Trunk.FeatureSize(Trunk.ResolveInputShape(featureLength));
         var columns = ColumnShapes(featureLength);
         for (int k = 1; k < columns.Count; k++)
             sizes[ColumnOutput(k)] = columns[k].Count == 0 ? featureLength : columns[k][^1].Aggregate(1, (a, b) => checked(a * b));
@@ -83,7 +104,9 @@ public sealed class ModelSpec
                     ? $"'{head.Name}' is reserved for the output of the trunk or of a column." : $"Two heads are named '{head.Name}'.");
             string input = head.Input ?? FeaturesOutput;
             if (!sizes.TryGetValue(input, out int inputSize))
-                throw new ArgumentException($"Head '{head.Name}' reads '{input}', which is not an earlier head.");
+                throw new ArgumentException(Encoders.Count > 0 && input == FeaturesOutput
+                    ? $"Head '{head.Name}' reads the trunk's features, which a model with encoders does not have: set its Input to an encoder."
+                    : $"Head '{head.Name}' reads '{input}', which is not an earlier head.");
             sizes[head.Name] = head.OutputSize(inputSize);
         }
         return sizes;
@@ -96,9 +119,9 @@ public sealed class ModelSpec
     /// <exception cref="ArgumentException">A column differs from the trunk in depth or layer kinds, or its outputs cannot be concatenated with the others'.</exception>
     public IReadOnlyList<IReadOnlyList<int[]>> ColumnShapes(int featureLength)
     {
-        var shape = Trunk.ResolveInputShape(featureLength);
-        var all = new List<IReadOnlyList<int[]>> { Trunk.LayerOutputShapes(shape) };
         if (Columns is null) throw new ArgumentException("A model spec's columns cannot be null.");
+        var shape = Trunk.ResolveInputShape(Encoders is { Count: > 0 } ? EncoderOutput(featureLength) : featureLength);
+        var all = new List<IReadOnlyList<int[]>> { Trunk.LayerOutputShapes(shape) };
         for (int k = 1; k <= Columns.Count; k++)
         {
             var column = Columns[k - 1] ?? throw new ArgumentException($"Column {k} of the model spec is null.");
@@ -124,6 +147,24 @@ public sealed class ModelSpec
         return all;
     }
 
+    /// <summary>The size every encoder produces (the trunk's input), after checking each encoder's slice and layers.</summary>
+    /// <exception cref="ArgumentException">A slice is outside the row, or the encoders' outputs differ in size.</exception>
+    public int EncoderOutput(int featureLength)
+    {
+        int? size = null;
+        foreach (var encoder in Encoders)
+        {
+            if (encoder?.Layers is null) throw new ArgumentException("An encoder of the model spec is incomplete.");
+            if (encoder.Offset < 0 || encoder.Length < 1 || (long)encoder.Offset + encoder.Length > featureLength)
+                throw new ArgumentException($"Encoder '{encoder.Name}' reads [{encoder.Offset}, {(long)encoder.Offset + encoder.Length}) of a row of {featureLength} values.");
+            int output = encoder.Layers.FeatureSize(encoder.Layers.ResolveInputShape(encoder.Length));
+            if (size is int expected && output != expected)
+                throw new ArgumentException($"Encoder '{encoder.Name}' outputs {output} values, another encoder {expected}: the shared trunk needs one input size.");
+            size = output;
+        }
+        return size ?? throw new ArgumentException("The model spec has no encoder.");
+    }
+
     /// <summary>The shape of outputs concatenated along their first dimension (channels or units); the others must agree.</summary>
     internal static int[] LateralInput(int[][] shapes, int column, int layer)
     {
@@ -142,9 +183,10 @@ public sealed class ModelSpec
     public long StoredValues(int featureLength)
     {
         var sizes = OutputSizes(featureLength);
-        long count = Trunk.StoredValues(featureLength);
+        long count = Trunk.StoredValues(Encoders.Count > 0 ? EncoderOutput(featureLength) : featureLength);
+        foreach (var encoder in Encoders) count += encoder.Layers.StoredValues(encoder.Length);
         var shapes = ColumnShapes(featureLength);
-        var input = Trunk.ResolveInputShape(featureLength);
+        int[] input = shapes.Count > 1 ? Trunk.ResolveInputShape(featureLength) : [];
         for (int k = 1; k < shapes.Count; k++)
             for (int i = 0; i < Columns[k - 1].Layers.Count; i++)
             {
@@ -171,6 +213,8 @@ public sealed class ModelSpec
                 throw new FormatException("A model spec's trunk needs 'inputShape' and non-null 'layers'.");
             if (spec.Columns is null || spec.Columns.Any(c => c?.Layers is null || c.Layers.Any(l => l is null)))
                 throw new FormatException("A model spec's columns need non-null 'layers'.");
+            if (spec.Encoders is null || spec.Encoders.Any(e => e?.Layers?.Layers is null || e.Layers.InputShape is null || e.Layers.Layers.Any(l => l is null)))
+                throw new FormatException("A model spec's encoders need a name, a slice and non-null 'layers'.");
             return spec;
         }
         catch (JsonException e)

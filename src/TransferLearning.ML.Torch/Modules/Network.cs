@@ -17,6 +17,7 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
     // Field names are the checkpoint contract: renaming them breaks saved models.
     private readonly Sequential body;
     private readonly ModuleDict<ModuleDict<nn.Module<Tensor, Tensor>>> columns;
+    private readonly ModuleDict<Sequential> encoders;
     private readonly ModuleDict<HeadModule> heads;
     private readonly long[] _inputShape;
     private readonly nn.Module<Tensor, Tensor>[] _blocks;
@@ -24,6 +25,8 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
     // Per progressive column (1-based; index 0 unused): its blocks, and whether the column is frozen.
     private readonly nn.Module<Tensor, Tensor>[][] _columnBlocks;
     private readonly bool[] _frozenColumns;
+    // Per encoder: its slice of the input row and the shape its layers read it as.
+    private readonly Dictionary<string, (int Offset, int Length, long[] Shape)> _encoderInputs = new(StringComparer.Ordinal);
     // An array, not a Module field: RegisterComponents would register a field as a second copy of the head.
     private readonly HeadModule[] _headModules;
 
@@ -46,12 +49,14 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(spec);
         var sizes = spec.OutputSizes(featureLength);
         var trunk = spec.Trunk;
-        var shape = trunk.ResolveInputShape(featureLength);
+        // With task-specific encoders, the trunk reads their output rather than the raw row.
+        var shape = trunk.ResolveInputShape(spec.Encoders.Count > 0 ? spec.EncoderOutput(featureLength) : featureLength);
         var shapes = trunk.LayerOutputShapes(shape);
         Spec = trunk.WithInputShape(shape);
-        ModelSpec = new ModelSpec { Trunk = Spec, Columns = spec.Columns.Select(c => c.WithInputShape(shape)).ToArray(), Heads = spec.Heads };
+        var encoderSpecs = spec.Encoders.Select(e => new EncoderSpec(e.Name, e.Offset, e.Length, e.Layers.WithInputShape(e.Layers.ResolveInputShape(e.Length)))).ToArray();
+        ModelSpec = new ModelSpec { Trunk = Spec, Columns = spec.Columns.Select(c => c.WithInputShape(shape)).ToArray(), Encoders = encoderSpecs, Heads = spec.Heads };
         InputLength = featureLength;
-        FeatureSize = sizes[ModelSpec.FeaturesOutput];
+        FeatureSize = sizes.TryGetValue(ModelSpec.FeaturesOutput, out int featureSize) ? featureSize : sizes[encoderSpecs[0].Name];
         OutputSizes = sizes;
         _inputShape = shape.Length == 1 ? [-1, shape[0]] : [-1, .. shape.Select(d => (long)d)];
 
@@ -76,6 +81,16 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
             columnModules.Add((k.ToString(System.Globalization.CultureInfo.InvariantCulture), nn.ModuleDict(modules)));
         }
         columns = nn.ModuleDict(columnModules.ToArray());
+        var encoderModules = new List<(string, Sequential)>();
+        foreach (var encoder in encoderSpecs)
+        {
+            var encoderShape = encoder.Layers.InputShape;
+            var encoderShapes = encoder.Layers.LayerOutputShapes(encoderShape);
+            encoderModules.Add((encoder.Name, nn.Sequential(encoder.Layers.Layers
+                .Select((layer, i) => (BlockName(i), layer.CreateModule(i == 0 ? encoderShape : encoderShapes[i - 1]))).ToArray())));
+            _encoderInputs[encoder.Name] = (encoder.Offset, encoder.Length, encoderShape.Length == 1 ? [-1, encoderShape[0]] : [-1, .. encoderShape.Select(d => (long)d)]);
+        }
+        encoders = nn.ModuleDict(encoderModules.ToArray());
         _frozenColumns = new bool[columnShapes.Count];
         heads = nn.ModuleDict(spec.Heads.Select(h => (h.Name, h.CreateModule(sizes[h.Input ?? ModelSpec.FeaturesOutput]))).ToArray());
         _headModules = spec.Heads.Select(h => heads[h.Name]).ToArray();
@@ -134,11 +149,34 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
         : throw new ArgumentException($"The model has no head '{name}'.", nameof(name));
 
     /// <summary>The output of the last block, flattened to [rows, <see cref="FeatureSize"/>].</summary>
+    /// <exception cref="InvalidOperationException">The model has task-specific encoders: its trunk reads an encoder's output (see <see cref="Encoded"/>).</exception>
     public Tensor Features(Tensor input)
+    {
+        if (_encoderInputs.Count > 0) throw new InvalidOperationException("This model's trunk reads its encoders' outputs: use the encoder paths.");
+        return Trunk(input);
+    }
+
+    /// <summary>The trunk on an input already shaped for it (the raw row, or an encoder's output), flattened.</summary>
+    private Tensor Trunk(Tensor input)
     {
         var x = BlockCount == 0 ? input : body.forward(input.view(_inputShape));
         return x.dim() > 2 ? x.flatten(1) : x;
     }
+
+    /// <summary>Encoder <paramref name="encoder"/> on its slice of the rows, then the shared trunk: that task path's features.</summary>
+    public Tensor Encoded(string encoder, Tensor input)
+    {
+        var (offset, length, shape) = _encoderInputs.TryGetValue(encoder, out var slice) ? slice
+            : throw new ArgumentException($"The model has no encoder '{encoder}'.", nameof(encoder));
+        var x = encoders[encoder].forward(input.narrow(1, offset, length).contiguous().view(shape));
+        return Trunk(x.dim() > 2 ? x.flatten(1) : x);
+    }
+
+    /// <summary>What a head reading <paramref name="name"/> sees: the trunk's features (null), an encoder's path, or a progressive column.</summary>
+    public Tensor Shared(string? name, Tensor input) =>
+        name is null || name == ModelSpec.FeaturesOutput ? Features(input)
+        : _encoderInputs.ContainsKey(name) ? Encoded(name, input)
+        : ColumnFeatures(input, int.Parse(name["column".Length..], System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>
     /// The last output of progressive column <paramref name="column"/> (1-based), flattened: the trunk
@@ -272,8 +310,11 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
     /// </summary>
     public Tensor[] Outputs(Tensor input, IReadOnlyList<string> names)
     {
-        var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [ModelSpec.FeaturesOutput] = Features(input) };
-        for (int k = 1; k <= ColumnCount; k++) values[ModelSpec.ColumnOutput(k)] = null!; // computed when a head reads it
+        // The shared outputs (trunk, encoder paths, columns) are computed when something reads them.
+        var values = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        if (_encoderInputs.Count == 0) values[ModelSpec.FeaturesOutput] = null!;
+        foreach (var encoder in _encoderInputs.Keys) values[encoder] = null!;
+        for (int k = 1; k <= ColumnCount; k++) values[ModelSpec.ColumnOutput(k)] = null!;
         int last = names.Select(n => values.ContainsKey(n) ? -1 : IndexOfHead(n)).DefaultIfEmpty(-1).Max();
         for (int i = 0; i <= last; i++)
         {
@@ -284,8 +325,9 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
 
         Tensor Value(string name)
         {
-            if (values[name] is null) values[name] = ColumnFeatures(input, int.Parse(name["column".Length..], System.Globalization.CultureInfo.InvariantCulture));
-            return values[name];
+            if (!values.TryGetValue(name, out var value))
+                throw new ArgumentException($"The model has no output '{name}'.", nameof(names));
+            return value ?? (values[name] = Shared(name, input));
         }
     }
 

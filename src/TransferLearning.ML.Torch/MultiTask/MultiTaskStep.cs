@@ -43,7 +43,8 @@ internal sealed class MultiTaskStep : ITrainingStep
     public StepLoss Loss(Batch batch, double progress)
     {
         var taskRows = batch.TaskRows ?? throw new ArgumentException("Multitask steps need a MultiTaskSampler's batches.", nameof(batch));
-        var shared = _network.Features(_features.index_select(0, batch.Rows));
+        var rows = _features.index_select(0, batch.Rows);
+        var shared = new SharedFeatures(_network, rows);
         Tensor? total = null;
         var parts = new List<(string, Tensor)>();
         for (int t = 0; t < _tasks.Count; t++)
@@ -51,12 +52,12 @@ internal sealed class MultiTaskStep : ITrainingStep
             var positions = taskRows[t];
             if (positions.shape[0] == 0) continue; // no row of this batch has the task's label
             var task = _tasks[t];
-            var loss = TaskLoss(task, _network.Head(task.Head, shared.index_select(0, positions)), task.Values.index_select(0, batch.Rows.index_select(0, positions)));
+            var loss = TaskLoss(task, _network.Head(task.Head, shared.For(task.Head).index_select(0, positions)), task.Values.index_select(0, batch.Rows.index_select(0, positions)));
             parts.Add(($"loss.{task.Name}", loss));
             var weighted = _logVariances is null ? loss * task.Weight : Uncertainty(loss, _logVariances[t], task.Kind != TaskKind.Regression);
             total = total is null ? weighted : total + weighted;
         }
-        return new StepLoss(total ?? shared.sum() * 0, parts);
+        return new StepLoss(total ?? rows.sum() * 0, parts);
     }
 
     /// <summary>Cross-entropy against class indices, mean squared error against values, or the logistic loss of a logit against 0/1.</summary>
@@ -74,7 +75,7 @@ internal sealed class MultiTaskStep : ITrainingStep
     public Evaluation Evaluate(Tensor rows)
     {
         var ids = rows.cpu().data<long>().ToArray();
-        var shared = _network.Features(_features.index_select(0, rows));
+        var shared = new SharedFeatures(_network, _features.index_select(0, rows));
         double lossSum = 0, accuracySum = 0;
         int losses = 0, accuracies = 0;
         for (int t = 0; t < _tasks.Count; t++)
@@ -82,9 +83,10 @@ internal sealed class MultiTaskStep : ITrainingStep
             var task = _tasks[t];
             var present = Enumerable.Range(0, ids.Length).Where(i => task.Present[ids[i]]).Select(i => (long)i).ToArray();
             if (present.Length == 0) continue;
+            var features = shared.For(task.Head); // outside the task's scope: the next task may read the same features
             using var scope = torch.NewDisposeScope();
             var positions = torch.tensor(present, device: rows.device);
-            var output = _network.Head(task.Head, shared.index_select(0, positions));
+            var output = _network.Head(task.Head, features.index_select(0, positions));
             var targets = task.Values.index_select(0, rows.index_select(0, positions));
             lossSum += TaskLoss(task, output, targets).item<float>();
             losses++;
@@ -94,5 +96,18 @@ internal sealed class MultiTaskStep : ITrainingStep
             accuracies++;
         }
         return new Evaluation(losses == 0 ? 0 : lossSum / losses, accuracies == 0 ? null : accuracySum / accuracies);
+    }
+
+    /// <summary>The shared features each head reads (the trunk's, or its task's encoder path), computed once per batch.</summary>
+    private sealed class SharedFeatures(Network network, Tensor rows)
+    {
+        private readonly Dictionary<string, Tensor> _values = new(StringComparer.Ordinal);
+
+        public Tensor For(string head)
+        {
+            string input = network.ModelSpec.Head(head).Input ?? Models.ModelSpec.FeaturesOutput;
+            if (!_values.TryGetValue(input, out var value)) _values[input] = value = network.Shared(input, rows);
+            return value;
+        }
     }
 }

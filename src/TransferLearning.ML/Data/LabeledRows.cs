@@ -18,6 +18,9 @@ internal sealed class LabeledRows
         Length = length;
     }
 
+    /// <summary>Rows already read and checked elsewhere (e.g. several feature columns side by side), without labels.</summary>
+    public static LabeledRows FromFeatures(float[] features, int count, int length) => new(features, [], count, length);
+
     /// <summary>Row-major features, <see cref="Count"/> x <see cref="Length"/>.</summary>
     public float[] Features { get; }
 

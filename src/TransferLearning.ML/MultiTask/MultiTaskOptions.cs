@@ -35,6 +35,22 @@ public sealed class MultiTaskOptions : TrainingOptions
     public NetworkSpec Network { get; set; } = NetworkSpec.Mlp(128);
 
     /// <summary>
+    /// Task-specific inputs: one feature column per task, in the order of <see cref="LabelColumnNames"/>
+    /// (tasks may share one). Each distinct column gets its own input encoder (<see cref="Encoder"/>)
+    /// into the shared <see cref="Network"/> — the topology for tasks whose rows carry different
+    /// features, such as two domains with different inputs. Every row needs finite values in every
+    /// column (fill a column a row does not use, e.g. with zeros); a task learns from the rows that
+    /// have its label. Default null: every task reads <see cref="FeatureColumnName"/> and no encoder is used.
+    /// </summary>
+    public IReadOnlyList<string>? TaskFeatureColumnNames { get; set; }
+
+    /// <summary>The layers of each task-specific encoder (see <see cref="TaskFeatureColumnNames"/>); all must produce the same size. Default <c>NetworkSpec.Mlp(128)</c>.</summary>
+    public NetworkSpec Encoder { get; set; } = NetworkSpec.Mlp(128);
+
+    /// <summary>The feature column of every task, in order.</summary>
+    internal IReadOnlyList<string> TaskFeatures => TaskFeatureColumnNames ?? LabelColumnNames.Select(_ => FeatureColumnName).ToArray();
+
+    /// <summary>
     /// Output columns are named <c>{ScoreColumnPrefix}.{label}</c> (class probabilities, or the
     /// predicted value for a regression task) and <c>{PredictedLabelColumnPrefix}.{label}</c>
     /// (classification tasks: a key with the label's key values). Defaults "Score" and "PredictedLabel",
@@ -73,6 +89,12 @@ public sealed class MultiTaskOptions : TrainingOptions
             Require(TaskWeights.Count == LabelColumnNames!.Count && TaskWeights.All(w => w >= 0 && double.IsFinite(w)), nameof(TaskWeights),
                 $"[{string.Join(", ", TaskWeights)}]", $"one finite weight of at least 0 per task ({LabelColumnNames!.Count})");
         Require(Network is not null, nameof(Network), null, "a network spec");
+        if (TaskFeatureColumnNames is not null)
+        {
+            Require(TaskFeatureColumnNames.Count == LabelColumnNames!.Count && TaskFeatureColumnNames.All(n => !string.IsNullOrWhiteSpace(n)), nameof(TaskFeatureColumnNames),
+                $"[{string.Join(", ", TaskFeatureColumnNames)}]", $"one non-empty feature column name per task ({LabelColumnNames.Count})");
+            Require(Encoder is not null, nameof(Encoder), null, "a network spec");
+        }
         Require(!string.IsNullOrWhiteSpace(ScoreColumnPrefix), nameof(ScoreColumnPrefix), ScoreColumnPrefix, "a non-empty prefix");
         Require(!string.IsNullOrWhiteSpace(PredictedLabelColumnPrefix) && PredictedLabelColumnPrefix != ScoreColumnPrefix, nameof(PredictedLabelColumnPrefix),
             PredictedLabelColumnPrefix, "a non-empty prefix other than ScoreColumnPrefix");

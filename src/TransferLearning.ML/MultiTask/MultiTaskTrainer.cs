@@ -46,23 +46,30 @@ public sealed class MultiTaskTrainer : NetworkEstimator<MultiTaskOptions>
     public override NetworkTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var features = ColumnChecks.FloatVector(input.Schema, Options.FeatureColumnName, "Feature");
+        var inputs = Options.TaskFeatures.Distinct().ToArray();
+        var features = inputs.Select(name => ColumnChecks.FloatVector(input.Schema, name, "Feature")).ToArray();
         var labels = Options.LabelColumnNames.Select(n => TaskLabels.Check(input.Schema, n)).ToArray();
-        var rows = LabeledRows.Read(input, features, null);
+        var rows = TaskInputs.Read(input, features);
         var heads = labels.Select((_, t) => $"task{t}").ToArray();
         var weights = Options.TaskWeights ?? labels.Select(_ => 1.0).ToArray();
         var tasks = TaskLabels.Read(input, labels, heads, weights, rows.Count);
+        var lengths = features.Select(f => ((VectorDataViewType)f.Type).Size).ToArray();
+        // With task-specific inputs, one encoder per distinct column reads its slice of the concatenated row.
+        var encoders = Options.TaskFeatureColumnNames is null ? [] : inputs.Select((name, i) =>
+            new EncoderSpec($"encoder{i}", lengths.Take(i).Sum(), lengths[i], Options.Encoder)).ToArray();
+        string? Path(int task) => encoders.Length == 0 ? null : encoders[Array.IndexOf(inputs, Options.TaskFeatures[task])].Name;
         var spec = new ModelSpec
         {
             Trunk = Options.Network,
+            Encoders = encoders,
             // A binary task's head is one logit: its Score, with Probability its sigmoid and PredictedLabel its sign.
-            Heads = tasks.Select(t => t.Kind == TaskKind.Classification ? (HeadSpec)new ClassifierHeadSpec(t.Head, t.Classes) : new RegressionHeadSpec(t.Head, 1)).ToArray(),
+            Heads = tasks.Select((t, i) => t.Kind == TaskKind.Classification ? (HeadSpec)new ClassifierHeadSpec(t.Head, t.Classes, Path(i)) : new RegressionHeadSpec(t.Head, 1, Path(i))).ToArray(),
         };
         var network = ClassifierTrainer.CreateNetwork(spec, rows.Length, Options.Seed, nameof(MultiTaskOptions.Network));
         var recipe = new MultiTaskRecipe(tasks, Options.UncertaintyWeighting);
         var report = TrainingRun.Execute(Environment, "MultiTask", Options, rows, network, context => recipe.Train(context, Options));
         var columns = labels.SelectMany((label, t) => Columns(label.Name, heads[t], KeyValues.FromColumn(label), tasks[t].Kind)).ToArray();
-        return new NetworkTransformer("MultiTask", network, Options.Device, new ModelInput(Options.FeatureColumnName, "Feature"), columns, null, report);
+        return new NetworkTransformer("MultiTask", network, Options.Device, new ModelInput(inputs, "Feature", lengths), columns, null, report);
     }
 
     private IEnumerable<OutputColumnSpec> Columns(string label, string head, KeyValues? classes, TaskKind kind) => kind switch
@@ -81,7 +88,7 @@ public sealed class MultiTaskTrainer : NetworkEstimator<MultiTaskOptions>
     public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        ColumnChecks.FloatVector(inputSchema, Options.FeatureColumnName, "Feature");
+        foreach (var name in Options.TaskFeatures.Distinct()) ColumnChecks.FloatVector(inputSchema, name, "Feature");
         var columns = inputSchema.ToDictionary(c => c.Name);
         foreach (var label in Options.LabelColumnNames)
         {

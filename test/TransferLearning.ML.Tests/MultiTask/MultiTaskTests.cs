@@ -72,6 +72,69 @@ public sealed class MultiTaskTests
         CollectionAssert.AreEquivalent(new[] { "loss.Blob", "loss.Sign", "loss.Sum", "loss.Near" }, parts);
     }
 
+    /// <summary>
+    /// Two domains with different inputs: domain A rows carry 5 features (B's 3 are zeros) and label A
+    /// (which of 3 blobs); domain B rows carry 3 features (A's are zeros) and label B (the sign of
+    /// their first two). Each row has one domain's label only.
+    /// </summary>
+    private static DomainRow[] TwoDomains(int count, int seed)
+    {
+        var random = new Random(seed);
+        float Noise() => (float)(random.NextDouble() * 2 - 1);
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            bool a = i % 2 == 0;
+            int blob = i / 2 % 3;
+            var fa = a ? Enumerable.Range(0, 5).Select(j => (j == blob ? 2.5f : 0f) + Noise()).ToArray() : new float[5];
+            var fb = a ? new float[3] : Enumerable.Range(0, 3).Select(_ => Noise()).ToArray();
+            return new DomainRow { FeaturesA = fa, FeaturesB = fb, A = a ? (uint)blob : 3, B = a ? 2 : (fb[0] + fb[1] > 0 ? 1u : 0u) };
+        }).ToArray();
+    }
+
+    private static MultiTaskOptions TwoDomainOptions(int epochs) => new()
+    {
+        LabelColumnNames = ["A", "B"],
+        TaskFeatureColumnNames = ["FeaturesA", "FeaturesB"],
+        Encoder = NetworkSpec.Mlp(16),
+        Network = NetworkSpec.Mlp(16),
+        Epochs = epochs,
+        BatchSize = 32,
+        LearningRate = 3e-3,
+    };
+
+    [TestMethod]
+    public void TaskSpecificEncodersLearnTwoDomainsWithDifferentInputs()
+    {
+        var ml = new MLContext(0);
+        using var model = ml.TransferLearning().MultiTask(TwoDomainOptions(30)).Fit(ml.Data.LoadFromEnumerable(TwoDomains(600, 1)));
+        CollectionAssert.AreEqual(new[] { "FeaturesA", "FeaturesB" }, model.InputColumnNames.ToArray());
+        Assert.HasCount(2, model.ModelSpec.Encoders);
+        var state = model.Network.state_dict();
+        CollectionAssert.AreEqual(new long[] { 16, 5 }, state["encoders.encoder0.block0.linear.weight"].shape);
+        CollectionAssert.AreEqual(new long[] { 16, 3 }, state["encoders.encoder1.block0.linear.weight"].shape);
+        CollectionAssert.AreEqual(new long[] { 16, 16 }, state["body.block0.linear.weight"].shape, "one shared middle");
+
+        var scored = model.Transform(ml.Data.LoadFromEnumerable(TwoDomains(300, 2)));
+        var a = ml.MulticlassClassification.Evaluate(ml.Data.FilterRowsByMissingValues(scored, "A"), "A", "Score.A", "PredictedLabel.A");
+        var b = ml.MulticlassClassification.Evaluate(ml.Data.FilterRowsByMissingValues(scored, "B"), "B", "Score.B", "PredictedLabel.B");
+        Assert.IsGreaterThan(0.9, a.MicroAccuracy, $"domain A accuracy {a.MicroAccuracy:P1}");
+        Assert.IsGreaterThan(0.85, b.MicroAccuracy, $"domain B accuracy {b.MicroAccuracy:P1}");
+    }
+
+    [TestMethod]
+    public void TaskSpecificEncodersPassTheWorkout()
+    {
+        var ml = new MLContext(0);
+        Conformance.Workout.Run(ml.TransferLearning().MultiTask(TwoDomainOptions(2)), ml.Data.LoadFromEnumerable(TwoDomains(80, 3)),
+            ml.Data.LoadFromEnumerable(TwoDomains(40, 4)), inputColumn: "FeaturesB").Dispose();
+        var count = Assert.Throws<ArgumentException>(() => ml.TransferLearning().MultiTask(new MultiTaskOptions { LabelColumnNames = ["A", "B"], TaskFeatureColumnNames = ["FeaturesA"] }));
+        StringAssert.Contains(count.Message, "TaskFeatureColumnNames");
+        var options = TwoDomainOptions(1);
+        options.TaskFeatureColumnNames = ["FeaturesA", "Nope"];
+        var missing = Assert.Throws<ArgumentOutOfRangeException>(() => ml.TransferLearning().MultiTask(options).Fit(ml.Data.LoadFromEnumerable(TwoDomains(20, 5))));
+        StringAssert.Contains(missing.Message, "'Nope'");
+    }
+
     [TestMethod]
     public void TheMaskedLossEqualsAHandComputation()
     {
@@ -153,6 +216,21 @@ public sealed class MultiTaskTests
         var unlabelled = Rows(30, 7).Select(r => { r.Sign = MissingSign; return r; }).ToArray();
         var none = Assert.Throws<InvalidDataException>(() => ml.TransferLearning().MultiTask(["Blob", "Sign"], epochs: 1).Fit(View(ml, unlabelled)));
         StringAssert.Contains(none.Message, "Label column 'Sign' has no label on any row");
+    }
+
+    private sealed class DomainRow
+    {
+        [VectorType(5)]
+        public float[] FeaturesA { get; set; } = [];
+
+        [VectorType(3)]
+        public float[] FeaturesB { get; set; } = [];
+
+        [KeyType(3)]
+        public uint A { get; set; }
+
+        [KeyType(2)]
+        public uint B { get; set; }
     }
 
     private sealed class Row

@@ -58,6 +58,38 @@ public sealed class ModelSpecTests
     }
 
     [TestMethod]
+    public void EncodersReadTheirSlicesIntoTheSharedTrunk()
+    {
+        var spec = new ModelSpec
+        {
+            Trunk = NetworkSpec.Mlp(6),
+            Encoders = [new EncoderSpec("left", 0, 3, NetworkSpec.Mlp(4)), new EncoderSpec("right", 3, 2, NetworkSpec.Mlp(4))],
+            Heads = [new ClassifierHeadSpec("a", 2, "left"), new RegressionHeadSpec("b", 1, "right")],
+        };
+        Assert.AreEqual(spec.ToJson(), ModelSpec.FromJson(spec.ToJson()).ToJson());
+        torch.manual_seed(0);
+        using var network = new Network(spec, 5);
+        Assert.AreEqual(spec.StoredValues(5), network.state_dict().Values.Sum(t => t.numel()));
+        using var scope = torch.NewDisposeScope();
+        var x = torch.randn(3, 5);
+        var changedRight = x.clone();
+        changedRight[.., 3..] = torch.randn(3, 2);
+        var outputs = network.Outputs(x, ["a", "b"]);
+        var after = network.Outputs(changedRight, ["a", "b"]);
+        Assert.IsTrue(outputs[0].allclose(after[0], 0, 0), "head a reads only the left slice");
+        Assert.IsFalse(outputs[1].allclose(after[1], 0, 0), "head b reads the right slice");
+        Assert.Throws<InvalidOperationException>(() => network.Features(x));
+
+        static string Error(ModelSpec s) => Assert.Throws<ArgumentException>(() => s.OutputSizes(5)).Message;
+        StringAssert.Contains(Error(new ModelSpec { Trunk = NetworkSpec.Mlp(6), Encoders = [new EncoderSpec("l", 0, 3, NetworkSpec.Mlp(4)), new EncoderSpec("r", 3, 2, NetworkSpec.Mlp(5))],
+            Heads = [new ClassifierHeadSpec("a", 2, "l")] }), "outputs 5 values, another encoder 4");
+        StringAssert.Contains(Error(new ModelSpec { Trunk = NetworkSpec.Mlp(6), Encoders = [new EncoderSpec("l", 3, 3, NetworkSpec.Mlp(4))],
+            Heads = [new ClassifierHeadSpec("a", 2, "l")] }), "reads [3, 6) of a row of 5 values");
+        StringAssert.Contains(Error(new ModelSpec { Trunk = NetworkSpec.Mlp(6), Encoders = [new EncoderSpec("l", 0, 3, NetworkSpec.Mlp(4))],
+            Heads = [new ClassifierHeadSpec("a", 2)] }), "a model with encoders does not have");
+    }
+
+    [TestMethod]
     public void BadSpecsNameTheProblem()
     {
         static string Error(params HeadSpec[] heads) =>
