@@ -4,9 +4,11 @@ using Microsoft.ML.Data;
 using TransferLearning.ML.Torch.Transfer;
 using TransferLearning.ML.DomainAdaptation;
 using TransferLearning.ML.FineTuning;
+using TransferLearning.ML.Metric;
 using TransferLearning.ML.MultiTask;
 using TransferLearning.ML.Progressive;
 using TransferLearning.ML.Torch.Adaptation;
+using TransferLearning.ML.Torch.Metric;
 using TransferLearning.ML.Torch.Networks;
 using TransferLearning.ML.ZeroShot;
 
@@ -140,6 +142,24 @@ public sealed class ReadmeExamplesTests
         // --- end ---
         var schema = both.GetOutputSchema(digitRows.Schema);
         foreach (var column in new[] { "Score", "PredictedLabel", "Score.Letters", "PredictedLabel.Letters" }) Assert.IsNotNull(schema.GetColumnOrNull(column), column);
+    }
+
+    [TestMethod]
+    public void MetricEmbedding()
+    {
+        var ml = new MLContext(0);
+        IDataView Keyed(Datasets.ImageDataset d) => ml.Transforms.Conversion.MapValueToKey("Label").Fit(d.ToDataView(ml)).Transform(d.ToDataView(ml));
+        var seenClassRows = Keyed(TestData.DigitsSmall.WithClasses(0, 1, 2, 3, 4, 5, 6));
+        var newClassRows = TestData.DigitsSmall.WithClasses(7, 8, 9).ToDataView(ml);
+        // --- README ---
+        var embedder = ml.TransferLearning().MetricEmbedding(new MetricEmbeddingOptions
+        {
+            Loss = MetricLoss.Triplet, Mining = TripletMining.BatchHard, Margin = 0.2,
+            ClassesPerBatch = 7, RowsPerClass = 4, EmbeddingSize = 16, Network = NetworkSpec.Mlp(64), Epochs = 15,
+        }).Fit(seenClassRows);
+        var embedded = embedder.Transform(newClassRows);   // adds Embedding, unit length
+        // --- end ---
+        Assert.HasCount(60, embedded.GetColumn<float[]>("Embedding").ToArray());
     }
 
     private sealed class Document

@@ -1,0 +1,36 @@
+using TransferLearning.ML.Metric;
+using TransferLearning.ML.Torch.Metric;
+using TransferLearning.ML.Torch.Networks;
+using TransferLearning.ML.Torch.Training;
+using TransferLearning.ML.Classification;
+
+namespace TransferLearning.ML;
+
+/// <summary>Metric learning.</summary>
+public sealed partial class TransferLearningCatalog
+{
+    /// <summary>
+    /// A metric embedding: an L2-normalised embedding network trained with a metric loss on P x K
+    /// class-balanced batches; writes <c>Embedding</c>.
+    /// </summary>
+    /// <param name="labelColumnName">Key label. Default "Label".</param>
+    /// <param name="featureColumnName">Float vector feature column. Default "Features".</param>
+    /// <param name="loss">The loss. Default triplet.</param>
+    /// <param name="embeddingSize">Embedding size. Default 64.</param>
+    /// <param name="network">The layers before the embedding; default <c>NetworkSpec.Mlp(128)</c>.</param>
+    /// <param name="epochs">Passes over the rows. Default 10.</param>
+    /// <param name="seed">Seeds initialisation and batches. Default 0.</param>
+    public MetricEmbeddingTrainer MetricEmbedding(string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
+        MetricLoss loss = MetricLoss.Triplet, int embeddingSize = 64, NetworkSpec? network = null, int epochs = TrainingDefaults.Epochs, int seed = TrainingDefaults.Seed)
+    {
+        var options = new MetricEmbeddingOptions
+        {
+            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Loss = loss, EmbeddingSize = embeddingSize, Epochs = epochs, Seed = seed,
+        };
+        if (network is not null) options.Network = network;
+        return new MetricEmbeddingTrainer(Context, options);
+    }
+
+    /// <summary>A metric embedding with every setting of <see cref="MetricEmbeddingOptions"/>.</summary>
+    public MetricEmbeddingTrainer MetricEmbedding(MetricEmbeddingOptions options) => new(Context, options);
+}
