@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using TransferLearning.ML.Metric;
 using TransferLearning.ML.Torch.Metric;
 using TransferLearning.ML.Torch.Networks;
@@ -33,4 +34,16 @@ public sealed partial class TransferLearningCatalog
 
     /// <summary>A metric embedding with every setting of <see cref="MetricEmbeddingOptions"/>.</summary>
     public MetricEmbeddingTrainer MetricEmbedding(MetricEmbeddingOptions options) => new(Context, options);
+
+    /// <summary>
+    /// Classifies rows by their nearest class prototype (the mean embedding of the class's rows in
+    /// <paramref name="reference"/>; Snell et al. 2017): Score is the softmax over classes of minus the
+    /// distance. New classes need only reference rows, no training.
+    /// </summary>
+    /// <param name="reference">Labelled rows holding the embedding column and a key label.</param>
+    /// <param name="embeddingColumnName">The embedding column. Default "Embedding".</param>
+    /// <param name="labelColumnName">The reference rows' key label. Default "Label".</param>
+    /// <param name="cosine">Compare by cosine similarity instead of Euclidean distance. Default false.</param>
+    public PrototypeClassifierEstimator PrototypeClassifier(IDataView reference, string embeddingColumnName = "Embedding",
+        string labelColumnName = DefaultColumnNames.Label, bool cosine = false) => new(reference, embeddingColumnName, labelColumnName, cosine);
 }

@@ -39,6 +39,13 @@ public sealed class CandidateScoresSpec(string name, string? input, int candidat
     /// <summary>The comparison.</summary>
     public CandidateMatching Matching { get; init; } = matching;
 
+    /// <summary>
+    /// Whether inference turns the scores into probabilities over the candidates with a softmax (as
+    /// prototypical networks do with negative distances; Snell et al. 2017). Default false; attribute
+    /// likelihoods are always normalised.
+    /// </summary>
+    public bool Probabilities { get; init; }
+
     /// <inheritdoc />
     public override int OutputSize(int inputSize)
     {
@@ -50,5 +57,6 @@ public sealed class CandidateScoresSpec(string name, string? input, int candidat
 
     internal override long StoredValues(int inputSize) => (long)Candidates * inputSize;
 
-    internal override HeadModule CreateModule(int inputSize) => new CandidateScoresHead(OutputSize(inputSize), inputSize, Matching);
+    internal override HeadModule CreateModule(int inputSize) => new CandidateScoresHead(OutputSize(inputSize), inputSize, Matching,
+        Probabilities || Matching == CandidateMatching.AttributeLikelihood);
 }

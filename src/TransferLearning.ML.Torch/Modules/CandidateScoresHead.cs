@@ -12,11 +12,13 @@ internal sealed class CandidateScoresHead : HeadModule
     // Field names are the checkpoint contract: renaming them breaks saved models.
     private readonly Tensor table;
     private readonly CandidateMatching _matching;
+    private readonly bool _probabilities;
 
-    public CandidateScoresHead(int candidates, int length, CandidateMatching matching) : base(nameof(CandidateScoresHead), candidates)
+    public CandidateScoresHead(int candidates, int length, CandidateMatching matching, bool probabilities) : base(nameof(CandidateScoresHead), candidates)
     {
         table = Buffer(nameof(table), candidates, length);
         _matching = matching;
+        _probabilities = probabilities;
     }
 
     public override Tensor forward(Tensor input) => Scores(input, table, _matching);
@@ -24,8 +26,9 @@ internal sealed class CandidateScoresHead : HeadModule
     public override Tensor Infer(Tensor input)
     {
         var scores = forward(input);
-        // DAP's scores are log-likelihoods: normalised over the candidates they are its posterior p(class | x).
-        return _matching == CandidateMatching.AttributeLikelihood ? nn.functional.softmax(scores, 1) : scores;
+        // DAP's scores are log-likelihoods: normalised over the candidates they are its posterior p(class | x);
+        // prototype classifiers normalise negative distances the same way.
+        return _probabilities ? nn.functional.softmax(scores, 1) : scores;
     }
 
     /// <summary>Scores of every row of <paramref name="input"/> against every row of <paramref name="candidates"/>; larger is better.</summary>
