@@ -20,10 +20,6 @@ internal interface IMetricEmbeddingSettings
     double NegativeMargin { get; }
 
     double Temperature { get; }
-
-    int ClassesPerBatch { get; }
-
-    int RowsPerClass { get; }
 }
 
 /// <summary>
@@ -50,6 +46,6 @@ internal sealed class MetricEmbeddingStep(Network network, Tensor features, Tens
     };
 
     /// <summary>The P x K sampler over the training rows.</summary>
-    public static SamplerFactory Sampler(long[] labels, IMetricEmbeddingSettings settings) =>
-        (rows, options, device) => new ClassBalancedSampler(rows, labels, settings.ClassesPerBatch, settings.RowsPerClass, device);
+    public static SamplerFactory Sampler(long[] labels, int classesPerBatch, int rowsPerClass) =>
+        (rows, options, device) => new ClassBalancedSampler(rows, labels, classesPerBatch, rowsPerClass, device);
 }

@@ -128,11 +128,12 @@ public sealed class ModelSpec
             if (column.Layers.Count != Trunk.Layers.Count)
                 throw new ArgumentException($"Column {k} has {column.Layers.Count} layers; a progressive column needs the trunk's {Trunk.Layers.Count}.");
             var outputs = new List<int[]>();
+            all.Add(outputs); // filled block by block: each block reads the one before it
             for (int i = 0; i < column.Layers.Count; i++)
             {
                 if (column.Layers[i]?.GetType() != Trunk.Layers[i].GetType())
                     throw new ArgumentException($"Column {k}, layer {i} is a {column.Layers[i]?.GetType().Name ?? "null"}; the trunk's layer {i} is a {Trunk.Layers[i].GetType().Name}.");
-                var input = i == 0 ? shape : LateralInput(all.Select(c => c[i - 1]).Append(outputs[i - 1]).ToArray(), k, i);
+                var input = ColumnBlockInput(all, shape, k, i);
                 try
                 {
                     outputs.Add(column.Layers[i].OutputShape(input));
@@ -142,7 +143,6 @@ public sealed class ModelSpec
                     throw new ArgumentException($"Column {k}, layer {i}: {e.Message}", e);
                 }
             }
-            all.Add(outputs);
         }
         return all;
     }
@@ -165,8 +165,17 @@ public sealed class ModelSpec
         return size ?? throw new ArgumentException("The model spec has no encoder.");
     }
 
+    /// <summary>
+    /// The input shape of block <paramref name="block"/> of column <paramref name="column"/> (1-based), given
+    /// <paramref name="shapes"/> from <see cref="ColumnShapes"/>: the row's shape for block 0, else the
+    /// previous block's outputs of the trunk, the earlier columns and the column itself, concatenated.
+    /// </summary>
+    internal static int[] ColumnBlockInput(IReadOnlyList<IReadOnlyList<int[]>> shapes, int[] input, int column, int block) => block == 0
+        ? input
+        : LateralInput(shapes.Take(column).Select(c => c[block - 1]).Append(shapes[column][block - 1]).ToArray(), column, block);
+
     /// <summary>The shape of outputs concatenated along their first dimension (channels or units); the others must agree.</summary>
-    internal static int[] LateralInput(int[][] shapes, int column, int layer)
+    private static int[] LateralInput(int[][] shapes, int column, int layer)
     {
         var first = shapes[0];
         if (shapes.Any(s => s.Length != first.Length || !s.Skip(1).SequenceEqual(first.Skip(1))))
@@ -190,7 +199,7 @@ public sealed class ModelSpec
         for (int k = 1; k < shapes.Count; k++)
             for (int i = 0; i < Columns[k - 1].Layers.Count; i++)
             {
-                var inputShape = i == 0 ? input : LateralInput(shapes.Take(k).Select(c => c[i - 1]).Append(shapes[k][i - 1]).ToArray(), k, i);
+                var inputShape = ColumnBlockInput(shapes, input, k, i);
                 count += new NetworkSpec { InputShape = inputShape, Layers = [Columns[k - 1].Layers[i]] }.StoredValues(inputShape.Aggregate(1, (a, b) => checked(a * b)));
             }
         foreach (var head in Heads) count += head.StoredValues(sizes[head.Input ?? FeaturesOutput]);

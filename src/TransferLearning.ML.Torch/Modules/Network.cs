@@ -74,7 +74,7 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
             var modules = new (string, nn.Module<Tensor, Tensor>)[layers.Count];
             for (int i = 0; i < layers.Count; i++)
             {
-                var input = i == 0 ? shape : ModelSpec.LateralInput(columnShapes.Take(k).Select(c => c[i - 1]).Append(columnShapes[k][i - 1]).ToArray(), k, i);
+                var input = ModelSpec.ColumnBlockInput(columnShapes, shape, k, i);
                 modules[i] = (BlockName(i), layers[i].CreateModule(input));
             }
             _columnBlocks[k] = modules.Select(m => m.Item2).ToArray();

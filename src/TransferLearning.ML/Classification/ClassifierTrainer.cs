@@ -79,14 +79,19 @@ internal static class ClassifierTrainer
         ColumnChecks.FloatVector(input, options.FeatureColumnName, "Feature");
         var label = ColumnChecks.KeyLabel(input, options.LabelColumnName);
         var columns = input.ToDictionary(c => c.Name);
-        columns[options.ScoreColumnName] = new SchemaShape.Column(options.ScoreColumnName,
-            SchemaShape.Column.VectorKind.Vector, Microsoft.ML.Data.NumberDataViewType.Single, false);
-        var keyValues = label.Annotations.Where(a => a.Name == AnnotationKinds.KeyValues).ToArray();
-        columns[options.PredictedLabelColumnName] = new SchemaShape.Column(options.PredictedLabelColumnName,
-            SchemaShape.Column.VectorKind.Scalar, Microsoft.ML.Data.NumberDataViewType.UInt32, true, new SchemaShape(keyValues));
+        AddClassifierShapes(columns, options.ScoreColumnName, options.PredictedLabelColumnName, label);
         if (options.LearnedFeaturesColumnName is string learned)
             columns[learned] = new SchemaShape.Column(learned,
                 SchemaShape.Column.VectorKind.Vector, Microsoft.ML.Data.NumberDataViewType.Single, false);
         return new SchemaShape(columns.Values);
+    }
+
+    /// <summary>Adds a classifier's Score (a vector of Single) and PredictedLabel (a key carrying <paramref name="label"/>'s key values).</summary>
+    public static void AddClassifierShapes(IDictionary<string, SchemaShape.Column> columns, string score, string predictedLabel, SchemaShape.Column label)
+    {
+        columns[score] = new SchemaShape.Column(score, SchemaShape.Column.VectorKind.Vector, Microsoft.ML.Data.NumberDataViewType.Single, false);
+        var keyValues = label.Annotations.Where(a => a.Name == AnnotationKinds.KeyValues).ToArray();
+        columns[predictedLabel] = new SchemaShape.Column(predictedLabel, SchemaShape.Column.VectorKind.Scalar, Microsoft.ML.Data.NumberDataViewType.UInt32, true,
+            new SchemaShape(keyValues));
     }
 }

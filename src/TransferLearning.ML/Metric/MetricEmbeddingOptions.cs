@@ -6,7 +6,7 @@ using TransferLearning.ML.Torch.Training;
 namespace TransferLearning.ML.Metric;
 
 /// <summary>Options of <see cref="MetricEmbeddingTrainer"/>: the network, the loss, its miner and distance, the P x K batches, and training settings.</summary>
-public sealed class MetricEmbeddingOptions : TrainingOptions
+public sealed class MetricEmbeddingOptions : TrainingOptions, IMetricEmbeddingSettings
 {
     /// <summary>Input: a known-size vector of Single. Default "Features".</summary>
     public string FeatureColumnName { get; set; } = DefaultColumnNames.Features;

@@ -45,9 +45,9 @@ public sealed class MetricEmbeddingTrainer : NetworkEstimator<MetricEmbeddingOpt
         if (counts.Count < 2) throw new InvalidDataException($"Label column '{Options.LabelColumnName}' has {counts.Count} class; metric learning needs at least 2.");
         var spec = new ModelSpec { Trunk = Options.Network, Heads = [new EmbeddingHeadSpec("embedding", Options.EmbeddingSize) { Normalize = true }] };
         var network = ClassifierTrainer.CreateNetwork(spec, data.Rows.Length, Options.Seed, nameof(MetricEmbeddingOptions.Network));
-        var settings = new Settings(Options, Math.Min(Options.ClassesPerBatch, counts.Count));
+        var sampler = MetricEmbeddingStep.Sampler(data.Rows.Labels, Math.Min(Options.ClassesPerBatch, counts.Count), Options.RowsPerClass);
         var report = TrainingRun.Execute(Environment, "MetricEmbedding", Options, data.Rows, network, context => context.Run(
-            new MetricEmbeddingStep(context.Network, context.Features, context.Labels, settings), Options, MetricEmbeddingStep.Sampler(data.Rows.Labels, settings)));
+            new MetricEmbeddingStep(context.Network, context.Features, context.Labels, Options), Options, sampler));
         return new NetworkTransformer("MetricEmbedding", network, Options.Device, new ModelInput(Options.FeatureColumnName, "Feature"),
             [new OutputColumnSpec(Options.EmbeddingColumnName, "embedding", OutputColumnKind.Vector)], null, report);
     }
@@ -61,25 +61,5 @@ public sealed class MetricEmbeddingTrainer : NetworkEstimator<MetricEmbeddingOpt
         var columns = inputSchema.ToDictionary(c => c.Name);
         columns[Options.EmbeddingColumnName] = new SchemaShape.Column(Options.EmbeddingColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
         return new SchemaShape(columns.Values);
-    }
-
-    /// <summary>The options, with P capped by the classes present.</summary>
-    private sealed class Settings(MetricEmbeddingOptions options, int classesPerBatch) : IMetricEmbeddingSettings
-    {
-        public MetricLoss Loss => options.Loss;
-
-        public TripletMining Mining => options.Mining;
-
-        public MetricDistance Distance => options.Distance;
-
-        public double Margin => options.Margin;
-
-        public double NegativeMargin => options.NegativeMargin;
-
-        public double Temperature => options.Temperature;
-
-        public int ClassesPerBatch => classesPerBatch;
-
-        public int RowsPerClass => options.RowsPerClass;
     }
 }

@@ -85,11 +85,8 @@ public sealed class PrototypeClassifierEstimator : IEstimator<NetworkTransformer
         ArgumentNullException.ThrowIfNull(inputSchema);
         ColumnChecks.FloatVector(inputSchema, _embedding, "Embedding");
         var columns = inputSchema.ToDictionary(c => c.Name);
-        columns[DefaultColumnNames.Score] = new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
-        var keyValues = _reference.Schema[_label].Annotations.Schema.GetColumnOrNull(AnnotationKinds.KeyValues) is { } annotation
-            ? new SchemaShape([new SchemaShape.Column(AnnotationKinds.KeyValues, SchemaShape.Column.VectorKind.Vector, ((VectorDataViewType)annotation.Type).ItemType, false)])
-            : null;
-        columns[DefaultColumnNames.PredictedLabel] = new SchemaShape.Column(DefaultColumnNames.PredictedLabel, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true, keyValues);
+        var label = SchemaShape.Create(_reference.Schema).First(c => c.Name == _label);
+        ClassifierTrainer.AddClassifierShapes(columns, DefaultColumnNames.Score, DefaultColumnNames.PredictedLabel, label);
         return new SchemaShape(columns.Values);
     }
 }

@@ -97,12 +97,7 @@ public sealed class MultiTaskTrainer : NetworkEstimator<MultiTaskOptions>
                 throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Label column '{label}' was not found in the input. Columns present: {string.Join(", ", inputSchema.Select(c => $"'{c.Name}'"))}.");
             string score = Options.ScoreColumnName(label);
             if (column.IsKey)
-            {
-                columns[score] = new SchemaShape.Column(score, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
-                var keyValues = column.Annotations.Where(a => a.Name == AnnotationKinds.KeyValues).ToArray();
-                string predicted = Options.PredictedLabelColumnName(label);
-                columns[predicted] = new SchemaShape.Column(predicted, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true, new SchemaShape(keyValues));
-            }
+                ClassifierTrainer.AddClassifierShapes(columns, score, Options.PredictedLabelColumnName(label), column);
             else if (column.Kind == SchemaShape.Column.VectorKind.Scalar && (column.ItemType == NumberDataViewType.Single || column.ItemType == BooleanDataViewType.Instance))
             {
                 columns[score] = new SchemaShape.Column(score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false);

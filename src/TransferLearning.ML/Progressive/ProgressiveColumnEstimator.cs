@@ -58,27 +58,12 @@ public sealed class ProgressiveColumnEstimator : NetworkEstimator<ProgressiveCol
     /// <summary>The input plus the source's columns and the new task's Score.{task} and PredictedLabel.{task}.</summary>
     public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        var withNew = ClassifierTrainer.OutputShape(inputSchema, Options.Columns()).ToDictionary(c => c.Name);
-        foreach (var column in _source.GetOutputSchema(SchemaFor(inputSchema)).Where(c => _source.OutputColumns.Any(o => o.Name == c.Name)))
-            withNew[column.Name] = Shape(column);
-        return new SchemaShape(withNew.Values);
-    }
-
-    // The source's own output columns, as shapes (its input column must be in the input).
-    private DataViewSchema SchemaFor(SchemaShape input)
-    {
-        var builder = new Microsoft.ML.DataViewSchema.Builder();
-        var feature = input.First(c => c.Name == _source.InputColumnName);
-        builder.AddColumn(feature.Name, new Microsoft.ML.Data.VectorDataViewType(Microsoft.ML.Data.NumberDataViewType.Single, _source.InputLength));
-        return builder.ToSchema();
-    }
-
-    private static SchemaShape.Column Shape(DataViewSchema.Column column)
-    {
-        bool vector = column.Type is Microsoft.ML.Data.VectorDataViewType;
-        var item = column.Type is Microsoft.ML.Data.VectorDataViewType v ? v.ItemType : column.Type;
-        bool key = item is Microsoft.ML.Data.KeyDataViewType;
-        return new SchemaShape.Column(column.Name, vector ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.Scalar,
-            key ? Microsoft.ML.Data.NumberDataViewType.UInt32 : item, key);
+        var columns = ClassifierTrainer.OutputShape(inputSchema, Options.Columns()).ToDictionary(c => c.Name);
+        // The source's own columns, as its transformer declares them, for rows of its input column.
+        var sourceInput = new DataViewSchema.Builder();
+        sourceInput.AddColumn(_source.InputColumnName, new Microsoft.ML.Data.VectorDataViewType(Microsoft.ML.Data.NumberDataViewType.Single, _source.InputLength));
+        foreach (var column in SchemaShape.Create(_source.GetOutputSchema(sourceInput.ToSchema())).Where(c => _source.OutputColumns.Any(o => o.Name == c.Name)))
+            columns[column.Name] = column;
+        return new SchemaShape(columns.Values);
     }
 }
