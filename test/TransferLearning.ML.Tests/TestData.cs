@@ -50,6 +50,21 @@ internal static class TestData
     /// <summary>Loads <paramref name="model"/> with a plain Model.Load in a new process (ModelProbe) and scores the rows of <paramref name="rowsCsv"/>.</summary>
     public static (int ExitCode, string Output) RunProbe(string model, string rowsCsv) => RunDotnet(BuildValue("ModelProbePath"), [model, rowsCsv]);
 
+    /// <summary>
+    /// Scores <paramref name="rows"/> (the "Features" values) with <paramref name="model"/> in a new
+    /// process through ModelProbe and returns, per column the model adds, each row's value as the probe
+    /// prints it (floats as hex bit patterns separated by spaces, keys and Booleans as numbers).
+    /// </summary>
+    public static Dictionary<string, string[]> ProbeColumns(string model, IEnumerable<float[]> rows)
+    {
+        var csv = TempFile(".csv");
+        File.WriteAllLines(csv, rows.Select(r => string.Join(",", r.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))));
+        var (exit, output) = RunProbe(model, csv);
+        Assert.AreEqual(0, exit, output);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).GroupBy(l => l[0])
+            .ToDictionary(g => g.Key, g => g.OrderBy(l => int.Parse(l[1], System.Globalization.CultureInfo.InvariantCulture)).Select(l => l[2]).ToArray());
+    }
+
     private static (int ExitCode, string Output) RunDotnet(string assembly, string[] args)
     {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -109,15 +109,10 @@ internal static class Workout
 
     private static Dictionary<string, uint[][]> Probe(string model, IDataView score, string inputColumn, DataViewSchema.Column[] columns)
     {
-        var rows = TestData.TempFile(".csv");
-        File.WriteAllLines(rows, score.GetColumn<float[]>(inputColumn).Select(r => string.Join(",", r.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
-        var (exit, output) = TestData.RunProbe(model, rows);
-        Assert.AreEqual(0, exit, output);
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToArray();
-        return columns.ToDictionary(c => c.Name, c => lines.Where(l => l[0] == c.Name).OrderBy(l => int.Parse(l[1], CultureInfo.InvariantCulture))
-            .Select(l => c.Type is KeyDataViewType or BooleanDataViewType
-                ? [uint.Parse(l[2], CultureInfo.InvariantCulture)]
-                : l[2].Split(' ').Select(h => uint.Parse(h, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToArray()).ToArray());
+        var printed = TestData.ProbeColumns(model, score.GetColumn<float[]>(inputColumn));
+        return columns.ToDictionary(c => c.Name, c => printed.GetValueOrDefault(c.Name, []).Select(value => c.Type is KeyDataViewType or BooleanDataViewType
+            ? [uint.Parse(value, CultureInfo.InvariantCulture)]
+            : value.Split(' ').Select(h => uint.Parse(h, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToArray()).ToArray());
     }
 
     private static void AssertSame(Dictionary<string, uint[][]> expected, Dictionary<string, uint[][]> actual, string when)

@@ -65,15 +65,12 @@ public sealed class VersionOneFixtureTests
     public void VersionOneModelLoadsWithAPlainModelLoadInAFreshProcess(string name)
     {
         var fixture = Manifest().Single(f => f.GetProperty("name").GetString() == name);
-        var rows = TestData.TempFile(".csv");
-        File.WriteAllLines(rows, fixture.GetProperty("features").EnumerateArray().Select(r => string.Join(",", r.EnumerateArray().Select(v => v.GetRawText()))));
-        var (exit, output) = TestData.RunProbe(Path.Combine(Folder, fixture.GetProperty("model").GetString()!), rows);
-        Assert.AreEqual(0, exit, output);
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToArray();
+        var features = fixture.GetProperty("features").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetSingle()).ToArray());
+        var printed = TestData.ProbeColumns(Path.Combine(Folder, fixture.GetProperty("model").GetString()!), features);
         foreach (var column in fixture.GetProperty("outputs").EnumerateObject())
         {
             var expected = column.Value.EnumerateArray().ToArray();
-            var actual = lines.Where(l => l[0] == column.Name).Select(l => l[2]).ToArray();
+            var actual = printed.GetValueOrDefault(column.Name, []);
             Assert.HasCount(expected.Length, actual, $"{name} {column.Name}");
             for (int i = 0; i < expected.Length; i++)
             {
