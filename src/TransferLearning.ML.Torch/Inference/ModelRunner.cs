@@ -69,6 +69,18 @@ internal sealed class ModelRunner : IDisposable
         }
     }
 
+    /// <summary>Runs every row of <paramref name="features"/> ([count, InputLength], row-major) in blocks of <paramref name="blockRows"/>; returns [count, OutputLength].</summary>
+    public float[] PredictAll(float[] features, int count, int blockRows = 1024)
+    {
+        var output = new float[(long)count * OutputLength];
+        for (int start = 0; start < count; start += blockRows)
+        {
+            int rows = Math.Min(blockRows, count - start);
+            Predict(features.AsSpan(start * InputLength, rows * InputLength), rows, output.AsSpan(start * OutputLength, rows * OutputLength));
+        }
+        return output;
+    }
+
     private Tensor InputBuffer(int rows)
     {
         if (_input is null || _input.shape[0] < rows)

@@ -20,6 +20,9 @@ public enum CandidateMatching
 
     /// <summary>Dot product (a compatibility score, as in DeViSE / ALE).</summary>
     Dot,
+
+    /// <summary>Negative squared Euclidean distance (prototypical networks' logits; Snell et al. 2017).</summary>
+    NegativeSquaredEuclidean,
 }
 
 /// <summary>

@@ -21,6 +21,7 @@ namespace TransferLearning.ML.Torch.Models;
 [JsonDerivedType(typeof(CandidateScoresSpec), "candidates")]
 [JsonDerivedType(typeof(ConvexCombinationSpec), "convexCombination")]
 [JsonDerivedType(typeof(KernelProjectionSpec), "kernelProjection")]
+[JsonDerivedType(typeof(NeighborVotesSpec), "neighborVotes")]
 public abstract class HeadSpec
 {
     private protected HeadSpec(string name, string? input)

@@ -38,6 +38,7 @@ internal sealed class CandidateScoresHead : HeadModule
             input.clamp(Epsilon, 1 - Epsilon).log().matmul(candidates.t()) + (1 - input).clamp(Epsilon, 1 - Epsilon).log().matmul((1 - candidates).t()),
         CandidateMatching.Cosine => Cosine(input, candidates),
         CandidateMatching.NegativeEuclidean => -(input.unsqueeze(1) - candidates.unsqueeze(0)).square().sum(2).sqrt(),
+        CandidateMatching.NegativeSquaredEuclidean => -(input.unsqueeze(1) - candidates.unsqueeze(0)).square().sum(2),
         CandidateMatching.Dot => input.matmul(candidates.t()),
         _ => throw new ArgumentOutOfRangeException(nameof(matching), matching, "Unknown matching."),
     };

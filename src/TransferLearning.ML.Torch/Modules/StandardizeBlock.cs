@@ -8,7 +8,10 @@ internal sealed class StandardizeBlock : nn.Module<Tensor, Tensor>
 {
     public StandardizeBlock() : base(nameof(StandardizeBlock)) => RegisterComponents();
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Standardize(input);
+
+    /// <summary>The block's function (also used by functional forward passes).</summary>
+    public static Tensor Standardize(Tensor input)
     {
         var flat = input.flatten(1);
         var mean = flat.mean([1], keepdim: true);

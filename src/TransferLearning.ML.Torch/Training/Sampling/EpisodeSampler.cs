@@ -7,13 +7,14 @@ namespace TransferLearning.ML.Torch.Training.Sampling;
 /// Episodes for few-shot training (Vinyals et al. 2016; Snell et al. 2017): each step picks
 /// <c>N</c> classes, then <c>K</c> support rows and <c>Q</c> query rows of each, disjoint within the
 /// episode. <see cref="Batch.Rows"/> holds the support set and <see cref="Batch.Second"/> the queries,
-/// both grouped by class in the order of <see cref="Batch.Classes"/>.
+/// both grouped by class in the order of <see cref="Batch.Classes"/>. With several tasks per batch
+/// (MAML's meta-batch), the batch holds that many independent episodes one after the other.
 /// </summary>
 internal sealed class EpisodeSampler : IBatchSampler
 {
     private readonly long[][] _byClass;
     private readonly long[] _classIds;
-    private readonly int _ways, _shots, _queries;
+    private readonly int _ways, _shots, _queries, _tasks;
     private readonly Device _device;
     private Random _random = new(0);
 
@@ -24,8 +25,10 @@ internal sealed class EpisodeSampler : IBatchSampler
     /// <param name="queries">Q, query rows per class; at least 1.</param>
     /// <param name="episodesPerEpoch">Steps per epoch; at least 1.</param>
     /// <param name="device">Where the index tensors go.</param>
-    public EpisodeSampler(long[] trainRows, IReadOnlyList<long> labels, int ways, int shots, int queries, int episodesPerEpoch, Device device)
+    /// <param name="tasksPerBatch">Independent episodes in one batch; at least 1.</param>
+    public EpisodeSampler(long[] trainRows, IReadOnlyList<long> labels, int ways, int shots, int queries, int episodesPerEpoch, Device device, int tasksPerBatch = 1)
     {
+        if (tasksPerBatch < 1) throw new ArgumentOutOfRangeException(nameof(tasksPerBatch), tasksPerBatch, "A batch needs at least one task.");
         if (shots < 1 || queries < 1) throw new ArgumentOutOfRangeException(nameof(shots), $"An episode needs at least 1 support and 1 query row per class (K {shots}, Q {queries}).");
         var groups = trainRows.GroupBy(r => labels[(int)r]).Where(g => g.Count() >= shots + queries).OrderBy(g => g.Key).ToArray();
         if (ways < 2 || ways > groups.Length)
@@ -37,6 +40,7 @@ internal sealed class EpisodeSampler : IBatchSampler
         _ways = ways;
         _shots = shots;
         _queries = queries;
+        _tasks = tasksPerBatch;
         _device = device;
         StepsPerEpoch = episodesPerEpoch;
     }
@@ -47,17 +51,22 @@ internal sealed class EpisodeSampler : IBatchSampler
 
     public Batch Next(int step)
     {
-        var order = Enumerable.Range(0, _byClass.Length).ToArray();
-        UniformRowSampler.Shuffle(order, _random);
-        var support = new long[_ways * _shots];
-        var query = new long[_ways * _queries];
-        var classes = new long[_ways];
-        for (int n = 0; n < _ways; n++)
+        var support = new long[_tasks * _ways * _shots];
+        var query = new long[_tasks * _ways * _queries];
+        var classes = new long[_tasks * _ways];
+        var order = new int[_byClass.Length];
+        for (int t = 0; t < _tasks; t++)
         {
-            var drawn = ClassBalancedSampler.Draw(_byClass[order[n]], _shots + _queries, _random);
-            drawn.AsSpan(0, _shots).CopyTo(support.AsSpan(n * _shots));
-            drawn.AsSpan(_shots).CopyTo(query.AsSpan(n * _queries));
-            classes[n] = _classIds[order[n]];
+            for (int i = 0; i < order.Length; i++) order[i] = i;
+            UniformRowSampler.Shuffle(order, _random);
+            for (int n = 0; n < _ways; n++)
+            {
+                int slot = t * _ways + n;
+                var drawn = ClassBalancedSampler.Draw(_byClass[order[n]], _shots + _queries, _random);
+                drawn.AsSpan(0, _shots).CopyTo(support.AsSpan(slot * _shots));
+                drawn.AsSpan(_shots).CopyTo(query.AsSpan(slot * _queries));
+                classes[slot] = _classIds[order[n]];
+            }
         }
         return new Batch(torch.tensor(support, device: _device), torch.tensor(query, device: _device), torch.tensor(classes, device: _device));
     }
