@@ -7,6 +7,7 @@
 #   photos/         12 nature photos (GPL-2+), the backgrounds of the MNIST-M style target <- Debian mate-backgrounds
 #   wordnet/        WordNet 3.0 noun index and data (WordNet licence), for hypernym class descriptions <- Debian wordnet-base
 #   reuters/        Reuters-21578 corn and grain ARFF files (Weka's examples; the same documents, two label sets) <- Debian weka
+#   hershey/        the 32 Hershey vector fonts (.jhf; Hershey licence: free use with acknowledgement), the few-shot glyphs <- Debian hershey-fonts-data
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cache="${TLML_DATASETS:-.cache/datasets}"
@@ -59,3 +60,4 @@ extract weka reuters \
   usr/share/doc/weka/examples/ReutersGrain-train.arff usr/share/doc/weka/examples/ReutersGrain-test.arff
 
 echo "datasets in $cache"
+extract hershey-fonts-data hershey 'usr/share/hershey-fonts/*.jhf'
