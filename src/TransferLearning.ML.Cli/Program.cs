@@ -11,6 +11,8 @@ var root = new RootCommand("tlml: transfer learning for ML.NET, trained with Tor
     ZeroShotCommand.Create(),
     MultiTaskCommand.Create(),
     ProgressiveCommand.Create(),
+    EmbedCommand.Create(),
+    FewShotCommand.Create(),
     PredictCommand.Create(),
 };
 return root.Parse(args).Invoke();

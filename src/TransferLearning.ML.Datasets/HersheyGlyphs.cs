@@ -151,10 +151,10 @@ public static class HersheyGlyphs
             }
             canvas.DrawPath(path, pen);
         }
-        var pixels = bitmap.GetPixelSpan();
+        // GetPixel is in both SkiaSharp 2.88 and 3.x (processes that plot load 3.x); GetPixelSpan is not.
         var image = new float[size * size];
         for (int y = 0; y < size; y++)
-            for (int x = 0; x < size; x++) image[y * size + x] = pixels[y * bitmap.RowBytes + x] / 255f;
+            for (int x = 0; x < size; x++) image[y * size + x] = bitmap.GetPixel(x, y).Red / 255f;
         return image;
     }
 
