@@ -30,7 +30,9 @@ internal static class FewShotBenchmark
     {
         var watch = Stopwatch.StartNew();
         int[] seeds = quick ? [0] : [0, 1, 2];
-        int scale = quick ? 4 : 1;
+        // The full run: 3 epochs over the training renderings for the classifier and each embedding, 500
+        // prototypical episodes, 400 MAML meta-updates, 300 evaluation episodes (about 10 minutes a seed).
+        int epochs = quick ? 2 : 3, protoEpisodes = quick ? 50 : 100, mamlEpisodes = quick ? 37 : 100, evaluation = quick ? 75 : Episodes;
         var glyphs = HersheyGlyphs.Load();
         var fonts = glyphs.Select(g => g.Font).ToArray();
         var trainGlyphs = glyphs.Where(g => !HersheyGlyphs.IsTestFont(g.Font, fonts)).ToArray();
@@ -39,7 +41,7 @@ internal static class FewShotBenchmark
         Console.WriteLine();
         Console.WriteLine($"{glyphs.Count} glyph classes in 32 fonts: {trainGlyphs.Length} classes of {fonts.Distinct().Count(f => !HersheyGlyphs.IsTestFont(f, fonts))} fonts for training " +
             $"({TrainInstances} renderings each), {testGlyphs.Length} classes of the other fonts for testing ({TestInstances} each); {Size}x{Size} pixels; seeds {string.Join(", ", seeds)}; " +
-            $"{Episodes / scale} episodes per evaluation, 15 queries per class (5 for 5-shot + 15 = the 20 renderings).");
+            $"{evaluation} episodes per evaluation, 15 queries per class (5 for 5-shot + 15 = the 20 renderings).");
         Console.WriteLine();
 
         var fewShot = new Dictionary<string, List<double>>();
@@ -55,7 +57,7 @@ internal static class FewShotBenchmark
             void Episodic(string method, IDataView data, string column)
             {
                 foreach (int shots in new[] { 1, 5 })
-                    Add(fewShot, $"{method}|{shots}", ml.TransferLearning().EvaluateFewShot(data, column, ways: 5, shots: shots, queries: 15, episodes: Episodes / scale, seed: seed).Accuracy);
+                    Add(fewShot, $"{method}|{shots}", ml.TransferLearning().EvaluateFewShot(data, column, ways: 5, shots: shots, queries: 15, episodes: evaluation, seed: seed).Accuracy);
             }
 
             Episodic("raw pixels, nearest centroid", test, "Features");
@@ -63,10 +65,10 @@ internal static class FewShotBenchmark
             var time = Stopwatch.StartNew();
             using (var classifier = ml.TransferLearning().NetworkClassifier(new NetworkClassifierOptions
             {
-                Network = Cnn, Epochs = 8 / scale, BatchSize = 64, Seed = seed, LearnedFeaturesColumnName = "Embedding",
+                Network = Cnn, Epochs = epochs, BatchSize = 64, Seed = seed, LearnedFeaturesColumnName = "Embedding",
             }).Fit(train))
             {
-                Add(timing, "classifier on the training classes (per epoch)", time.Elapsed.TotalSeconds / (8 / scale));
+                Add(timing, "classifier on the training classes (per epoch)", time.Elapsed.TotalSeconds / (epochs));
                 Episodic("classifier features (baseline), nearest centroid", classifier.Transform(test), "Embedding");
             }
 
@@ -82,9 +84,9 @@ internal static class FewShotBenchmark
                 time.Restart();
                 using var embedding = ml.TransferLearning().MetricEmbedding(new MetricEmbeddingOptions
                 {
-                    Network = Cnn, EmbeddingSize = 64, Loss = loss, Mining = mining, ClassesPerBatch = 32, RowsPerClass = 4, Epochs = 8 / scale, Seed = seed,
+                    Network = Cnn, EmbeddingSize = 64, Loss = loss, Mining = mining, ClassesPerBatch = 32, RowsPerClass = 4, Epochs = epochs, Seed = seed,
                 }).Fit(train);
-                Add(timing, $"metric embedding, {name} (per epoch)", time.Elapsed.TotalSeconds / (8 / scale));
+                Add(timing, $"metric embedding, {name} (per epoch)", time.Elapsed.TotalSeconds / (epochs));
                 var embedded = embedding.Transform(test);
                 var metrics = ml.TransferLearning().EvaluateRetrieval(embedded);
                 var entry = retrieval.TryGetValue(name, out var e) ? e : retrieval[name] = ([], []);
@@ -100,7 +102,7 @@ internal static class FewShotBenchmark
             time.Restart();
             var protoOptions = new PrototypicalNetworkOptions
             {
-                Network = Cnn, EmbeddingSize = 64, Ways = 20, Shots = 5, Queries = 5, EpisodesPerEpoch = 200 / scale, Epochs = 5, Seed = seed,
+                Network = Cnn, EmbeddingSize = 64, Ways = 20, Shots = 5, Queries = 5, EpisodesPerEpoch = protoEpisodes, Epochs = 5, Seed = seed,
             };
             using (var proto = ml.TransferLearning().PrototypicalNetwork(protoOptions).Fit(train))
             {
@@ -113,14 +115,14 @@ internal static class FewShotBenchmark
                 string name = firstOrder ? "MAML, first order" : "MAML, second order";
                 var options = new MamlOptions
                 {
-                    Network = Cnn, Ways = 5, Shots = 1, Queries = 5, TasksPerBatch = 4, EpisodesPerEpoch = 150 / scale, Epochs = 4,
+                    Network = Cnn, Ways = 5, Shots = 1, Queries = 5, TasksPerBatch = 4, EpisodesPerEpoch = mamlEpisodes, Epochs = 4,
                     InnerLearningRate = 0.1, FirstOrder = firstOrder, Seed = seed,
                 };
                 time.Restart();
                 using var maml = ml.TransferLearning().Maml(options).MetaTrain(train);
                 Add(timing, $"{name}, meta-update of 4 five-way 1-shot tasks", time.Elapsed.TotalSeconds / (options.EpisodesPerEpoch * options.Epochs));
                 foreach (int shots in new[] { 1, 5 })
-                    Add(fewShot, $"{name} (adapted, 3 steps)|{shots}", maml.EvaluateFewShot(test, shots: shots, queries: 15, episodes: Episodes / scale, seed: seed).Accuracy);
+                    Add(fewShot, $"{name} (adapted, 3 steps)|{shots}", maml.EvaluateFewShot(test, shots: shots, queries: 15, episodes: evaluation, seed: seed).Accuracy);
             }
             Console.Error.WriteLine($"seed {seed} done at {watch.Elapsed.TotalMinutes:F1} min");
         }

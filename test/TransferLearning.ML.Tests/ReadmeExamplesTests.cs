@@ -132,7 +132,7 @@ public sealed class ReadmeExamplesTests
         // --- end ---
         Assert.IsGreaterThan(0.6, corn.MicroAccuracy);
 
-        IDataView Keyed(Datasets.ImageDataset d) => ml.Transforms.Conversion.MapValueToKey("Label").Fit(d.ToDataView(ml)).Transform(d.ToDataView(ml));
+        IDataView Keyed(Datasets.ImageDataset d) => TestData.Keyed(ml, d);
         var digitRows = Keyed(TestData.DigitsSmall.WithClasses(0, 1, 2, 3, 4));
         var letterRows = Keyed(TestData.DigitsSmall.WithClasses(5, 6, 7, 8, 9));
         // --- README ---
@@ -148,7 +148,7 @@ public sealed class ReadmeExamplesTests
     public void MetricEmbedding()
     {
         var ml = new MLContext(0);
-        IDataView Keyed(Datasets.ImageDataset d) => ml.Transforms.Conversion.MapValueToKey("Label").Fit(d.ToDataView(ml)).Transform(d.ToDataView(ml));
+        IDataView Keyed(Datasets.ImageDataset d) => TestData.Keyed(ml, d);
         var seenClassRows = Keyed(TestData.DigitsSmall.WithClasses(0, 1, 2, 3, 4, 5, 6));
         var newClassRows = TestData.DigitsSmall.WithClasses(7, 8, 9).ToDataView(ml);
         // --- README ---
@@ -160,6 +160,37 @@ public sealed class ReadmeExamplesTests
         var embedded = embedder.Transform(newClassRows);   // adds Embedding, unit length
         // --- end ---
         Assert.HasCount(60, embedded.GetColumn<float[]>("Embedding").ToArray());
+    }
+
+    [TestMethod]
+    public void FewShot()
+    {
+        var ml = new MLContext(0);
+        var trainingClassRows = Metric.FewShotBlobs.Create(ml, 0, 40, 20, seed: 1);
+        var fewRowsOfNewClasses = Metric.FewShotBlobs.Create(ml, 100, 10, 5, seed: 3);
+        var otherRowsOfNewClasses = Metric.FewShotBlobs.Create(ml, 100, 10, 20, seed: 2);
+        var fiveClassSupportRows = Metric.FewShotBlobs.Create(ml, 100, 5, 1, seed: 4);
+        // --- README ---
+        var proto = ml.TransferLearning().PrototypicalNetwork(new PrototypicalNetworkOptions
+        {
+            Ways = 10, Shots = 5, Queries = 5, EpisodesPerEpoch = 30, Epochs = 5,
+            Network = NetworkSpec.Mlp(32), EmbeddingSize = 8, Support = fewRowsOfNewClasses,
+        }).Fit(trainingClassRows);
+        var metrics = ml.MulticlassClassification.Evaluate(proto.Transform(otherRowsOfNewClasses));
+
+        // N-way K-shot accuracy over 100 episodes of the new classes, with its 95 % confidence interval.
+        FewShotMetrics fewShot = ml.TransferLearning().EvaluateFewShot(proto.Transform(otherRowsOfNewClasses), ways: 5, shots: 1);
+        // Leave-one-out retrieval: Precision@1, R-precision and MAP@R (Musgrave et al. 2020).
+        RetrievalMetrics retrieval = ml.TransferLearning().EvaluateRetrieval(proto.Transform(otherRowsOfNewClasses));
+
+        using MamlModel maml = ml.TransferLearning().Maml(new MamlOptions { Ways = 5, Shots = 1, Network = NetworkSpec.Mlp(32) }).MetaTrain(trainingClassRows);
+        using var classifier = maml.Adapt(fiveClassSupportRows);   // Score, PredictedLabel over the support's 5 classes
+        // --- end ---
+        Assert.IsGreaterThan(0.9, metrics.MicroAccuracy);
+        Assert.IsGreaterThan(0.9, fewShot.Accuracy);
+        Assert.IsGreaterThan(0.5, retrieval.PrecisionAt1);
+        Assert.IsNotNull(classifier.GetOutputSchema(fiveClassSupportRows.Schema).GetColumnOrNull("PredictedLabel"));
+        proto.Dispose();
     }
 
     private sealed class Document

@@ -23,6 +23,10 @@ internal static class TestData
     /// <summary>A few digits for quick checks (20 per class).</summary>
     public static ImageDataset DigitsSmall => DigitsTrain.SplitPerClass(20, seed: 3).Selected;
 
+    /// <summary>The images as an IDataView with the class name mapped to a key label.</summary>
+    public static IDataView Keyed(MLContext ml, ImageDataset data) =>
+        ml.Transforms.Conversion.MapValueToKey("Label").Fit(data.ToDataView(ml)).Transform(data.ToDataView(ml));
+
     public static string TempFile(string extension)
     {
         var directory = Path.Combine(Path.GetTempPath(), "tlml-tests");

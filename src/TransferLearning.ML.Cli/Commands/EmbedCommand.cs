@@ -16,7 +16,7 @@ internal static class EmbedCommand
 {
     public static Command Create()
     {
-        var data = new Option<FileInfo>("--data", "-d") { Description = "Training CSV with a header row.", Required = true };
+        var data = new Option<FileInfo>("--data", "-d") { Description = "Training CSV with a header row, or a folder with one subfolder of images per class.", Required = true };
         var label = new Option<string>("--label", "-l") { Description = "The label column (the classes whose rows should embed close together).", DefaultValueFactory = _ => "Label" };
         var test = new Option<FileInfo?>("--test") { Description = "CSV to measure retrieval on (same feature columns; its classes may be new)." };
         var loss = new Option<MetricLoss>("--loss") { Description = "Triplet, Contrastive or NtXent.", DefaultValueFactory = _ => MetricLoss.Triplet };
@@ -26,12 +26,14 @@ internal static class EmbedCommand
         var classes = new Option<int>("--classes-per-batch") { Description = "P, classes per batch.", DefaultValueFactory = _ => 8 };
         var rows = new Option<int>("--rows-per-class") { Description = "K, rows per class in a batch.", DefaultValueFactory = _ => 4 };
         var training = new TrainingArguments();
+        var images = new ImageArguments();
         var output = new Option<string>("--output", "-o") { Description = "Where to save the model.", DefaultValueFactory = _ => "model.zip" };
         var command = new Command("embed", "Train a metric embedding on a labelled CSV, measure retrieval on a test CSV, and save it as an ML.NET model.")
         {
             data, label, test, loss, mining, size, network, classes, rows, output,
         };
         training.AddTo(command);
+        images.AddTo(command);
         command.SetAction(r => CommandRunner.Run(() =>
         {
             var options = training.Apply(r, new MetricEmbeddingOptions
@@ -40,7 +42,7 @@ internal static class EmbedCommand
                 EmbeddingSize = r.GetValue(size), Network = NetworkArgument.Parse(r.GetValue(network)!), ClassesPerBatch = r.GetValue(classes), RowsPerClass = r.GetValue(rows),
             });
             var ml = new MLContext(options.Seed);
-            var episodic = EpisodicData.Load(ml, r.GetValue(data)!.FullName, r.GetValue(label)!);
+            var episodic = EpisodicData.Load(ml, r.GetValue(data)!.FullName, r.GetValue(label)!, images.Read(r));
             var embedding = ConsoleReport.WithProgress("Metric embedding", progress =>
             {
                 options.Progress = progress;

@@ -29,7 +29,7 @@ internal static class FewShotCommand
 
     public static Command Create()
     {
-        var data = new Option<FileInfo>("--data", "-d") { Description = "Training CSV (the training classes) with a header row.", Required = true };
+        var data = new Option<FileInfo>("--data", "-d") { Description = "Training CSV (the training classes) with a header row, or a folder with one subfolder of images per class.", Required = true };
         var label = new Option<string>("--label", "-l") { Description = "The label column.", DefaultValueFactory = _ => "Label" };
         var test = new Option<FileInfo?>("--test") { Description = "CSV of evaluation classes (usually not the training classes) for N-way K-shot episodes." };
         var support = new Option<FileInfo?>("--support") { Description = "CSV of the classes to predict, a few labelled rows each: the saved model classifies among them." };
@@ -41,16 +41,18 @@ internal static class FewShotCommand
         var evaluation = new Option<int>("--eval-episodes") { Description = "Evaluation episodes on --test.", DefaultValueFactory = _ => 600 };
         var network = new Option<string>("--network") { Description = NetworkArgument.Help, DefaultValueFactory = _ => "mlp:128" };
         var training = new TrainingArguments();
+        var images = new ImageArguments();
         var output = new Option<string>("--output", "-o") { Description = "Where to save the model.", DefaultValueFactory = _ => "model.zip" };
         var command = new Command("fewshot", "Episodic few-shot training (prototypical networks or MAML), N-way K-shot evaluation on new classes, and a model for a support set.")
         {
             data, label, test, support, method, ways, shots, queries, episodes, evaluation, network, output,
         };
         training.AddTo(command);
+        images.AddTo(command);
         command.SetAction(r => CommandRunner.Run(() =>
         {
             var ml = new MLContext(0);
-            var episodic = EpisodicData.Load(ml, r.GetValue(data)!.FullName, r.GetValue(label)!);
+            var episodic = EpisodicData.Load(ml, r.GetValue(data)!.FullName, r.GetValue(label)!, images.Read(r));
             var testRows = r.GetValue(test) is FileInfo testFile ? episodic.LoadOther(testFile.FullName) : null;
             var supportRows = r.GetValue(support) is FileInfo supportFile ? episodic.LoadOther(supportFile.FullName) : null;
             T Configure<T>(T options) where T : EpisodicOptions

@@ -1,4 +1,5 @@
 using TransferLearning.ML.Classification;
+using TransferLearning.ML.Data;
 using TransferLearning.ML.Torch.Networks;
 using TransferLearning.ML.Torch.Training;
 
@@ -43,6 +44,24 @@ public abstract class EpisodicOptions : TrainingOptions
         Require(Shots >= 1, nameof(Shots), Shots, "at least 1");
         Require(Queries >= 1, nameof(Queries), Queries, "at least 1");
         Require(EpisodesPerEpoch >= 1, nameof(EpisodesPerEpoch), EpisodesPerEpoch, "at least 1");
+    }
+
+    /// <summary>Checks a support set's schema when the estimator is made: the feature column and a key label.</summary>
+    internal void CheckSupport(Microsoft.ML.IDataView? support)
+    {
+        if (support is null) return;
+        ColumnChecks.FloatVector(support.Schema, FeatureColumnName, "Feature");
+        ColumnChecks.KeyLabel(support.Schema, LabelColumnName);
+    }
+
+    /// <summary>The input plus a classifier's Score and PredictedLabel over the support set's label.</summary>
+    internal Dictionary<string, Microsoft.ML.SchemaShape.Column> SupportClassifierShape(Microsoft.ML.SchemaShape input, Microsoft.ML.IDataView support)
+    {
+        ColumnChecks.FloatVector(input, FeatureColumnName, "Feature");
+        var columns = input.ToDictionary(c => c.Name);
+        var label = Microsoft.ML.SchemaShape.Create(support.Schema).First(c => c.Name == LabelColumnName);
+        ClassifierTrainer.AddClassifierShapes(columns, DefaultColumnNames.Score, DefaultColumnNames.PredictedLabel, label);
+        return columns;
     }
 
     /// <summary>Reads the training rows and checks that they can form episodes: every class K + Q rows, at least N classes.</summary>

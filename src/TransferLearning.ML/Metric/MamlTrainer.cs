@@ -27,11 +27,7 @@ public sealed class MamlTrainer : NetworkEstimator<MamlOptions>
     internal MamlTrainer(IHostEnvironment env, MamlOptions options) : base(env, options)
     {
         FunctionalNetwork.Check(options.Network, nameof(EpisodicOptions.Network));
-        if (options.Support is not null)
-        {
-            ColumnChecks.FloatVector(options.Support.Schema, options.FeatureColumnName, "Feature");
-            ColumnChecks.KeyLabel(options.Support.Schema, options.LabelColumnName);
-        }
+        options.CheckSupport(options.Support);
     }
 
     /// <summary>Meta-trains on episodes of the labelled rows and returns the learned initialisation.</summary>
@@ -63,10 +59,6 @@ public sealed class MamlTrainer : NetworkEstimator<MamlOptions>
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         var support = Options.Support ?? throw new InvalidOperationException("MamlOptions.Support is not set: the output's classes are the support set's.");
-        ColumnChecks.FloatVector(inputSchema, Options.FeatureColumnName, "Feature");
-        var columns = inputSchema.ToDictionary(c => c.Name);
-        var label = SchemaShape.Create(support.Schema).First(c => c.Name == Options.LabelColumnName);
-        ClassifierTrainer.AddClassifierShapes(columns, DefaultColumnNames.Score, DefaultColumnNames.PredictedLabel, label);
-        return new SchemaShape(columns.Values);
+        return new SchemaShape(Options.SupportClassifierShape(inputSchema, support).Values);
     }
 }

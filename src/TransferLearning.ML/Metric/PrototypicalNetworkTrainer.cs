@@ -34,14 +34,7 @@ public sealed class PrototypicalNetworkTrainer : NetworkEstimator<PrototypicalNe
     internal const string EmbeddingHead = "embedding";
     private const string PrototypesHead = "prototypes";
 
-    internal PrototypicalNetworkTrainer(IHostEnvironment env, PrototypicalNetworkOptions options) : base(env, options)
-    {
-        if (options.Support is not null)
-        {
-            ColumnChecks.FloatVector(options.Support.Schema, options.FeatureColumnName, "Feature");
-            ColumnChecks.KeyLabel(options.Support.Schema, options.LabelColumnName);
-        }
-    }
+    internal PrototypicalNetworkTrainer(IHostEnvironment env, PrototypicalNetworkOptions options) : base(env, options) => options.CheckSupport(options.Support);
 
     /// <summary>Trains the embedding on episodes of the labelled rows, then (with a support set) stores its prototypes.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type or size (in the input or the support set).</exception>
@@ -76,13 +69,8 @@ public sealed class PrototypicalNetworkTrainer : NetworkEstimator<PrototypicalNe
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         ColumnChecks.FloatVector(inputSchema, Options.FeatureColumnName, "Feature");
-        var columns = inputSchema.ToDictionary(c => c.Name);
+        var columns = Options.Support is null ? inputSchema.ToDictionary(c => c.Name) : Options.SupportClassifierShape(inputSchema, Options.Support);
         columns[Options.EmbeddingColumnName] = new SchemaShape.Column(Options.EmbeddingColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
-        if (Options.Support is not null)
-        {
-            var label = SchemaShape.Create(Options.Support.Schema).First(c => c.Name == Options.LabelColumnName);
-            ClassifierTrainer.AddClassifierShapes(columns, DefaultColumnNames.Score, DefaultColumnNames.PredictedLabel, label);
-        }
         return new SchemaShape(columns.Values);
     }
 }

@@ -21,6 +21,27 @@ public sealed class FewShotCommandTests
         return path;
     }
 
+    [TestMethod]
+    public void FewShotReadsImageFolders()
+    {
+        // Hershey sample glyphs: classes 0-4 to train on, 5-7 to test on.
+        var glyphs = Datasets.HersheyGlyphs.Render(Datasets.HersheyGlyphs.Read(Path.Combine(AppContext.BaseDirectory, "Data", "hershey", "sample.jhf")), 8, 20, seed: 1);
+        string train = DatasetReaders.ImageFolderTests.Write(glyphs, c => c < 5), test = DatasetReaders.ImageFolderTests.Write(glyphs, c => c >= 5);
+        string model = Path.Combine(Path.GetTempPath(), "tlml-tests", Guid.NewGuid().ToString("N") + ".zip");
+        var (code, output) = TestData.RunTlml("fewshot", "--data", train, "--test", test, "--support", test, "--image-size", "20", "--network", "lenet:1x20x20",
+            "--ways", "3", "--shots", "2", "--queries", "3", "--episodes-per-epoch", "5", "--epochs", "1", "--eval-episodes", "10", "--output", model);
+        Assert.AreEqual(0, code, output);
+        StringAssert.Contains(output, "3-way 2-shot");
+        var ml = new MLContext(0);
+        var loaded = ml.Model.Load(model, out var schema);
+        Assert.AreEqual(400, ((VectorDataViewType)schema["Features"].Type).Size, "the model reads the images' pixels");
+        Assert.IsNotNull(loaded.GetOutputSchema(schema).GetColumnOrNull("PredictedClass"));
+
+        (code, output) = TestData.RunTlml("fewshot", "--data", train, "--test", Csv(Path.GetDirectoryName(model)!, "mixed.csv", 0, 3, 4, 1), "--ways", "3");
+        Assert.AreEqual(2, code, output);
+        StringAssert.Contains(Flat(output), "is a CSV file, but the training data was an image folder");
+    }
+
     // The console wraps long lines.
     private static string Flat(string output) => System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
 

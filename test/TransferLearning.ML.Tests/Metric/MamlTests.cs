@@ -90,8 +90,8 @@ public sealed class MamlTests
     public void PassesTheWorkoutAndRefusesWhatItCannotAdapt()
     {
         var ml = new MLContext(0);
-        var train = PrototypicalNetworkTests.Keyed(ml, TestData.DigitsSmall.WithClasses(0, 1, 2, 3));
-        var support = PrototypicalNetworkTests.Keyed(ml, TestData.DigitsSmall.WithClasses(7, 8));
+        var train = TestData.Keyed(ml, TestData.DigitsSmall.WithClasses(0, 1, 2, 3));
+        var support = TestData.Keyed(ml, TestData.DigitsSmall.WithClasses(7, 8));
         var options = new MamlOptions { Network = NetworkSpec.Mlp(8), Ways = 2, Shots = 1, Queries = 2, EpisodesPerEpoch = 2, Epochs = 1, Support = support };
         Conformance.Workout.Run(ml.TransferLearning().Maml(options), train, support, freshProcess: true).Dispose();
 

@@ -9,14 +9,12 @@ namespace TransferLearning.ML.Tests.Metric;
 [TestClass]
 public sealed class MetricEmbeddingTests
 {
-    private static IDataView Keyed(MLContext ml, Datasets.ImageDataset data) =>
-        ml.Transforms.Conversion.MapValueToKey("Label").Fit(data.ToDataView(ml)).Transform(data.ToDataView(ml));
 
     [TestMethod]
     public void EmbeddingsOfHeldOutClassesAreFoundByTheirNearestCentroid()
     {
         var ml = new MLContext(0);
-        var seen = Keyed(ml, TestData.DigitsTrain.WithClasses(0, 1, 2, 3, 4, 5, 6).SplitPerClass(40, seed: 1).Selected);
+        var seen = TestData.Keyed(ml, TestData.DigitsTrain.WithClasses(0, 1, 2, 3, 4, 5, 6).SplitPerClass(40, seed: 1).Selected);
         foreach (var loss in new[] { MetricLoss.Triplet, MetricLoss.Contrastive, MetricLoss.NtXent })
         {
             var options = new MetricEmbeddingOptions { Loss = loss, Network = NetworkSpec.Mlp(64), EmbeddingSize = 16, Epochs = 15, ClassesPerBatch = 7, RowsPerClass = 4, Seed = 1 };
@@ -37,7 +35,7 @@ public sealed class MetricEmbeddingTests
     public void PassesTheWorkout()
     {
         var ml = new MLContext(0);
-        var train = Keyed(ml, TestData.DigitsSmall.WithClasses(0, 1, 2, 3));
+        var train = TestData.Keyed(ml, TestData.DigitsSmall.WithClasses(0, 1, 2, 3));
         Conformance.Workout.Run(ml.TransferLearning().MetricEmbedding(network: NetworkSpec.Mlp(16), embeddingSize: 8, epochs: 2), train, train, freshProcess: true).Dispose();
     }
 
@@ -45,7 +43,7 @@ public sealed class MetricEmbeddingTests
     public void BadInputsNameTheProblem()
     {
         var ml = new MLContext(0);
-        var one = Keyed(ml, TestData.DigitsSmall.WithClasses(0, 1).Subset(Enumerable.Range(0, 21)));
+        var one = TestData.Keyed(ml, TestData.DigitsSmall.WithClasses(0, 1).Subset(Enumerable.Range(0, 21)));
         var single = Assert.Throws<InvalidDataException>(() => ml.TransferLearning().MetricEmbedding(epochs: 1).Fit(one));
         StringAssert.Contains(single.Message, "have a single row");
         var k = Assert.Throws<ArgumentException>(() => ml.TransferLearning().MetricEmbedding(new MetricEmbeddingOptions { RowsPerClass = 1 }));

@@ -9,8 +9,6 @@ namespace TransferLearning.ML.Tests.Metric;
 [TestClass]
 public sealed class PrototypicalNetworkTests
 {
-    internal static IDataView Keyed(MLContext ml, Datasets.ImageDataset data) =>
-        ml.Transforms.Conversion.MapValueToKey("Label").Fit(data.ToDataView(ml)).Transform(data.ToDataView(ml));
 
     [TestMethod]
     public void PrototypesAreTheMeansOfEachClassGroup()
@@ -49,7 +47,7 @@ public sealed class PrototypicalNetworkTests
     public void PassesTheWorkoutAndRefusesDataThatCannotFormEpisodes()
     {
         var ml = new MLContext(0);
-        var train = Keyed(ml, TestData.DigitsSmall.WithClasses(0, 1, 2, 3));
+        var train = TestData.Keyed(ml, TestData.DigitsSmall.WithClasses(0, 1, 2, 3));
         var options = new PrototypicalNetworkOptions { Network = NetworkSpec.Mlp(16), EmbeddingSize = 4, Ways = 3, Shots = 2, Queries = 2, EpisodesPerEpoch = 3, Epochs = 1, Support = train };
         Conformance.Workout.Run(ml.TransferLearning().PrototypicalNetwork(options), train, train, freshProcess: true).Dispose();
 

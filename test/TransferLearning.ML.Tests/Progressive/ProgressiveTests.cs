@@ -13,7 +13,7 @@ public sealed class ProgressiveTests
     private static (MLContext Ml, NetworkTransformer Source, IDataView TaskA, IDataView TaskB, IDataView TaskC, IDataView Test) Setup()
     {
         var ml = new MLContext(0);
-        IDataView Keyed(Datasets.ImageDataset d) => ml.Transforms.Conversion.MapValueToKey("Label").Fit(d.ToDataView(ml)).Transform(d.ToDataView(ml));
+        IDataView Keyed(Datasets.ImageDataset d) => TestData.Keyed(ml, d);
         var a = Keyed(TestData.DigitsTrain.WithClasses(0, 1, 2, 3, 4).SplitPerClass(60, seed: 1).Selected);
         var b = Keyed(TestData.DigitsTrain.WithClasses(5, 6, 7, 8, 9).SplitPerClass(20, seed: 2).Selected);
         var c = Keyed(TestData.DigitsTrain.WithClasses(0, 2, 4, 6, 8).SplitPerClass(20, seed: 3).Selected);
