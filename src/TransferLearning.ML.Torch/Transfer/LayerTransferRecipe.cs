@@ -28,6 +28,8 @@ internal sealed class LayerTransferRecipe
         if (settings.CopiedLayers > blocks)
             throw new ArgumentException(
                 $"Option CopiedLayers is {settings.CopiedLayers}, but the source network has only {blocks} blocks.", nameof(settings.CopiedLayers));
+        if (settings.Distillation is not null && source.ModelSpec.Heads[0] is not Models.ClassifierHeadSpec)
+            throw new ArgumentException("Option Distillation needs a source classifier (its class scores are the teacher's); this source has none.", nameof(settings.Distillation));
         if (settings.Distillation is not null && (settings.CopyFrom != CopyDirection.First || Copied != blocks))
             throw new ArgumentException(
                 "Option Distillation needs every source block copied from the input side (CopyFrom = First, CopiedLayers = null or " +

@@ -11,13 +11,15 @@ internal static class SourceNetwork
     {
         ArgumentNullException.ThrowIfNull(model);
         return FindOrNull(model) ?? throw new ArgumentException(
-            $"The source model ({model.GetType().Name}) holds no TransferLearning.ML network classifier to copy layers from. " +
-            "Train one with mlContext.TransferLearning().NetworkClassifier, or load such a model with mlContext.Model.Load.", nameof(model));
+            $"The source model ({model.GetType().Name}) holds no TransferLearning.ML network classifier or self-taught encoder to copy layers from. " +
+            "Train one with mlContext.TransferLearning().NetworkClassifier (or SelfTaughtFeatures), or load such a model with mlContext.Model.Load.", nameof(model));
     }
 
     private static NetworkTransformer? FindOrNull(ITransformer model) => model switch
     {
-        NetworkTransformer network when network.ModelSpec.Heads[0] is Torch.Models.ClassifierHeadSpec => network,
+        // A classifier, or a self-taught encoder (its trunk is the encoder; there is no source head to distil).
+        NetworkTransformer network when network.ModelSpec.Heads[0] is Torch.Models.ClassifierHeadSpec
+            || network.Method == SelfTaught.SelfTaughtFeaturesEstimator.MethodName => network,
         IEnumerable<ITransformer> chain => chain.Select(FindOrNull).LastOrDefault(c => c is not null),
         _ => null,
     };
