@@ -5,6 +5,8 @@ using TransferLearning.ML.Torch.Transfer;
 using TransferLearning.ML.DomainAdaptation;
 using TransferLearning.ML.FineTuning;
 using TransferLearning.ML.Metric;
+using TransferLearning.ML.SelfTaught;
+using TransferLearning.ML.Torch.SelfTaught;
 using TransferLearning.ML.MultiTask;
 using TransferLearning.ML.Progressive;
 using TransferLearning.ML.Torch.Adaptation;
@@ -160,6 +162,30 @@ public sealed class ReadmeExamplesTests
         var embedded = embedder.Transform(newClassRows);   // adds Embedding, unit length
         // --- end ---
         Assert.HasCount(60, embedded.GetColumn<float[]>("Embedding").ToArray());
+    }
+
+    [TestMethod]
+    public void SelfTaught()
+    {
+        var ml = new MLContext(0);
+        var unlabelledRows = TestData.DigitsTrain.SplitPerClass(100, seed: 5).Selected.ToDataView(ml);
+        var fewLabelledRows = TestData.Keyed(ml, TestData.DigitsTrain.SplitPerClass(10, seed: 9).Selected);
+        // --- README ---
+        var encoder = ml.TransferLearning().SelfTaughtFeatures(new SelfTaughtFeaturesOptions
+        {
+            Encoder = NetworkSpec.Mlp(128), CodeSize = 32, Reconstruction = ReconstructionLoss.CrossEntropy,
+            Corruption = 0.2, Sparsity = SparsityPenalty.KullbackLeibler, SparsityWeight = 0.01, Epochs = 8,
+        }).Fit(unlabelledRows);
+        var classifier = ml.Transforms.NormalizeMinMax("SelfTaughtFeatures")
+            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(featureColumnName: "SelfTaughtFeatures"))
+            .Fit(encoder.Transform(fewLabelledRows));
+        var tuned = ml.TransferLearning().LayerTransfer(encoder, epochs: 50, learningRate: 0.01).Fit(fewLabelledRows);
+        // --- end ---
+        var test = TestData.Keyed(ml, TestData.DigitsTest);
+        Assert.IsGreaterThan(0.5, ml.MulticlassClassification.Evaluate(classifier.Transform(encoder.Transform(test))).MicroAccuracy);
+        Assert.IsNotNull(tuned.Transform(test).Schema.GetColumnOrNull("PredictedLabel"));
+        tuned.Dispose();
+        encoder.Dispose();
     }
 
     [TestMethod]
