@@ -5,9 +5,19 @@ using TransferLearning.ML.Clustering;
 
 namespace TransferLearning.ML;
 
-/// <summary>Clustering evaluation.</summary>
+/// <summary>Self-taught clustering and clustering evaluation.</summary>
 public sealed partial class TransferLearningCatalog
 {
+    /// <summary>
+    /// Self-taught clustering (Dai, Yang, Xue and Yu 2008): clusters the target rows (Fit's input)
+    /// by co-clustering them with the unlabelled <paramref name="auxiliary"/> rows over one shared
+    /// clustering of the features. Writes PredictedLabel (the cluster, a key) and Score.
+    /// </summary>
+    /// <param name="auxiliary">Plentiful unlabelled rows with the same non-negative feature column.</param>
+    /// <param name="options">Clusters, feature clusters, λ and rounds; default <see cref="SelfTaughtClusteringOptions"/>'s.</param>
+    public SelfTaughtClusteringEstimator SelfTaughtClustering(IDataView auxiliary, SelfTaughtClusteringOptions? options = null) =>
+        new(auxiliary, options ?? new SelfTaughtClusteringOptions());
+
     /// <summary>
     /// Compares cluster ids with class labels: normalised mutual information, adjusted Rand index
     /// and accuracy under the best cluster-to-class matching (<see cref="ClusteringAgreementMetrics"/>).

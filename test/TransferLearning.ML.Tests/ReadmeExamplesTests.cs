@@ -4,6 +4,7 @@ using Microsoft.ML.Data;
 using TransferLearning.ML.Torch.Transfer;
 using TransferLearning.ML.DomainAdaptation;
 using TransferLearning.ML.FineTuning;
+using TransferLearning.ML.Clustering;
 using TransferLearning.ML.Metric;
 using TransferLearning.ML.SelfTaught;
 using TransferLearning.ML.Torch.SelfTaught;
@@ -186,6 +187,21 @@ public sealed class ReadmeExamplesTests
         Assert.IsNotNull(tuned.Transform(test).Schema.GetColumnOrNull("PredictedLabel"));
         tuned.Dispose();
         encoder.Dispose();
+    }
+
+    [TestMethod]
+    public void SelfTaughtClustering()
+    {
+        var ml = new MLContext(0);
+        var targetRows = Clustering.SelfTaughtClusteringTests.Planted(ml, 30, 1);
+        var auxiliaryRows = Clustering.SelfTaughtClusteringTests.Planted(ml, 300, 2);
+        // --- README ---
+        var clusters = ml.TransferLearning().SelfTaughtClustering(auxiliaryRows, new SelfTaughtClusteringOptions { Clusters = 3, FeatureClusters = 3 })
+            .Fit(targetRows);
+        ClusteringAgreementMetrics agreement = ml.TransferLearning().EvaluateClustering(clusters.Transform(targetRows));
+        // --- end ---
+        Assert.AreEqual(1.0, agreement.MatchedAccuracy);
+        clusters.Dispose();
     }
 
     [TestMethod]

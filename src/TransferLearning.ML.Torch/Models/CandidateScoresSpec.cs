@@ -23,6 +23,13 @@ public enum CandidateMatching
 
     /// <summary>Negative squared Euclidean distance (prototypical networks' logits; Snell et al. 2017).</summary>
     NegativeSquaredEuclidean,
+
+    /// <summary>
+    /// Σ_z p(z | x) · t_z: the row divided by its sum (a distribution over its features) against a
+    /// table of log-probabilities — the expected log-likelihood of each candidate distribution, whose
+    /// maximum is the candidate nearest in KL divergence (co-clustering's assignment).
+    /// </summary>
+    MultinomialLogLikelihood,
 }
 
 /// <summary>

@@ -39,6 +39,7 @@ internal sealed class CandidateScoresHead : HeadModule
         CandidateMatching.Cosine => Cosine(input, candidates),
         CandidateMatching.NegativeEuclidean => -(input.unsqueeze(1) - candidates.unsqueeze(0)).square().sum(2).sqrt(),
         CandidateMatching.NegativeSquaredEuclidean => -(input.unsqueeze(1) - candidates.unsqueeze(0)).square().sum(2),
+        CandidateMatching.MultinomialLogLikelihood => (input / input.sum(1, keepdim: true).clamp_min(1e-30)).matmul(candidates.t()),
         CandidateMatching.Dot => input.matmul(candidates.t()),
         _ => throw new ArgumentOutOfRangeException(nameof(matching), matching, "Unknown matching."),
     };
