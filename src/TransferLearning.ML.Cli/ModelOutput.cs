@@ -43,7 +43,8 @@ internal sealed class ModelOutput
         var scored = model.Transform(keyedTest);
         string score = task is null ? "Score" : $"Score.{task}", predicted = task is null ? "PredictedLabel" : $"PredictedLabel.{task}";
         var metrics = ml.MulticlassClassification.Evaluate(scored, LabelKeyColumn, score, predicted);
-        var classifier = ModelParts.Flatten(model).OfType<NetworkTransformer>().SingleOrDefault();
+        // The last network is the classifier (a self-taught model holds its encoder before it).
+        var classifier = ModelParts.Flatten(model).OfType<NetworkTransformer>().LastOrDefault();
         ConsoleReport.Metrics(metrics, classifier?.OutputColumns.FirstOrDefault(c => c.Name == predicted)?.Names ?? []);
         if (result.GetValue(_metrics) is string path)
         {

@@ -13,6 +13,8 @@ var root = new RootCommand("tlml: transfer learning for ML.NET, trained with Tor
     ProgressiveCommand.Create(),
     EmbedCommand.Create(),
     FewShotCommand.Create(),
+    SelfTaughtCommand.Create(),
+    ClusterCommand.Create(),
     PredictCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -177,7 +177,7 @@ public sealed class ReadmeExamplesTests
             Encoder = NetworkSpec.Mlp(128), CodeSize = 32, Reconstruction = ReconstructionLoss.CrossEntropy,
             Corruption = 0.2, Sparsity = SparsityPenalty.KullbackLeibler, SparsityWeight = 0.01, Epochs = 8,
         }).Fit(unlabelledRows);
-        var classifier = ml.Transforms.NormalizeMinMax("SelfTaughtFeatures")
+        var classifier = ml.Transforms.NormalizeMinMax("SelfTaughtFeatures").AppendCacheCheckpoint(ml)   // SDCA makes many passes: encode once
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(featureColumnName: "SelfTaughtFeatures"))
             .Fit(encoder.Transform(fewLabelledRows));
         var tuned = ml.TransferLearning().LayerTransfer(encoder, epochs: 50, learningRate: 0.01).Fit(fewLabelledRows);

@@ -66,7 +66,7 @@ public sealed class SelfTaughtFeaturesTests
 
         var few = TestData.Keyed(ml, TestData.DigitsTrain.SplitPerClass(10, seed: 9).Selected);
         var test = TestData.Keyed(ml, TestData.DigitsTest);
-        var linear = ml.Transforms.NormalizeMinMax("SelfTaughtFeatures").Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(featureColumnName: "SelfTaughtFeatures"));
+        var linear = ml.Transforms.NormalizeMinMax("SelfTaughtFeatures").AppendCacheCheckpoint(ml).Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(featureColumnName: "SelfTaughtFeatures"));
         var onCodes = linear.Fit(encoder.Transform(few));
         double accuracy = ml.MulticlassClassification.Evaluate(onCodes.Transform(encoder.Transform(test))).MicroAccuracy;
         Assert.IsGreaterThan(0.6, accuracy, $"a linear model on 32 self-taught features from 100 labels: {accuracy:P1}");
