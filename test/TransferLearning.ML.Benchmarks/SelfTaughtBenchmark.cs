@@ -15,15 +15,23 @@ namespace TransferLearning.ML.Benchmarks;
 /// (6000 images) → OpenCV's digits, and unlabelled OpenCV digits (4000, labels dropped) → UCI
 /// optdigits (8x8 resampled). With 10 and 50 labels per target class: ML.NET's SDCA
 /// maximum-entropy classifier on raw pixels, on PCA features (64 components fitted on the
-/// unlabelled rows) and on self-taught features (a denoising autoencoder, 256-64, on the unlabelled
-/// rows); and the fine-tuned encoder against the same network trained from scratch. Then clustering
-/// 1000 target rows into 10 clusters: KMeans on pixels, KMeans on the autoencoder's code, and
+/// unlabelled rows) and on self-taught features (denoising autoencoders on the unlabelled rows: dense
+/// 256-64 with and without batch norm on the code, and convolutional); and each fine-tuned encoder
+/// against the same network trained from scratch. Then clustering
+/// 1000 target rows into 10 clusters: KMeans on pixels, KMeans on the autoencoders' codes, and
 /// self-taught clustering with 2000 unlabelled source rows as auxiliary data (and λ = 0, the same
 /// co-clustering without them). 3 seeds. Needs eng/fetch-datasets.sh first.
 /// </summary>
 internal static class SelfTaughtBenchmark
 {
     private static readonly int[] Seeds = [0, 1, 2];
+
+    // The convolutional encoder: two 3x3 convolutions with 2x2 pooling (20x20 → 10x10 → 5x5), then the 64-unit code.
+    private static readonly NetworkSpec Convolutional = new()
+    {
+        InputShape = [1, 20, 20],
+        Layers = [new ConvolutionLayerSpec(16, 3) { Padding = 1 }, new ConvolutionLayerSpec(32, 3) { Padding = 1 }],
+    };
 
     public static void Run()
     {
@@ -45,10 +53,17 @@ internal static class SelfTaughtBenchmark
             {
                 var ml = new MLContext(seed);
                 var unlabelled = ml.Transforms.DropColumns("Label").Fit(pair.Unlabelled.ToDataView(ml)).Transform(pair.Unlabelled.ToDataView(ml));
-                using var encoder = ml.TransferLearning().SelfTaughtFeatures(new SelfTaughtFeaturesOptions
+                NetworkTransformer Autoencoder(NetworkSpec encoderLayers, bool codeBatchNorm = true) => ml.TransferLearning().SelfTaughtFeatures(new SelfTaughtFeaturesOptions
                 {
-                    Encoder = NetworkSpec.Mlp(256), CodeSize = 64, Reconstruction = ReconstructionLoss.CrossEntropy, Corruption = 0.2, Epochs = 10, Seed = seed,
+                    Encoder = encoderLayers, CodeSize = 64, CodeBatchNorm = codeBatchNorm, FailOnCollapse = codeBatchNorm,
+                    Reconstruction = ReconstructionLoss.CrossEntropy, Corruption = 0.2, Epochs = 10, Seed = seed,
                 }).Fit(unlabelled);
+                using var encoder = Autoencoder(NetworkSpec.Mlp(256));
+                using var unnormalised = Autoencoder(NetworkSpec.Mlp(256), codeBatchNorm: false);
+                using var convolutional = Autoencoder(Convolutional);
+                Add($"{pair.Name}|code spread|dense", encoder.TrainingReport!.Metrics[SelfTaughtFeaturesEstimator.CodeSpreadMetric]);
+                Add($"{pair.Name}|code spread|dense, no code batch norm", unnormalised.TrainingReport!.Metrics[SelfTaughtFeaturesEstimator.CodeSpreadMetric]);
+                Add($"{pair.Name}|code spread|convolutional", convolutional.TrainingReport!.Metrics[SelfTaughtFeaturesEstimator.CodeSpreadMetric]);
                 var pca = ml.Transforms.ProjectToPrincipalComponents("Pca", "Features", rank: 64, seed: seed).Fit(unlabelled);
                 foreach (int perClass in new[] { 10, 50 })
                 {
@@ -68,13 +83,19 @@ internal static class SelfTaughtBenchmark
                     Add($"{key}|SDCA on raw pixels", Linear(null, "Features"));
                     Add($"{key}|SDCA on PCA (64)", Linear(pca, "Pca"));
                     Add($"{key}|SDCA on self-taught features (64)", Linear(encoder, "SelfTaughtFeatures"));
-                    using (var scratch = ml.TransferLearning().NetworkClassifier(new NetworkClassifierOptions
-                    {
-                        Network = NetworkSpec.Mlp(256, 64), Epochs = 50, LearningRate = 0.003, Seed = seed,
-                    }).Fit(train))
-                        Add($"{key}|network 256-64 from scratch", ml.MulticlassClassification.Evaluate(scratch.Transform(test)).MicroAccuracy);
+                    Add($"{key}|SDCA on self-taught features (64), no code batch norm", Linear(unnormalised, "SelfTaughtFeatures"));
+                    Add($"{key}|SDCA on convolutional self-taught features (64)", Linear(convolutional, "SelfTaughtFeatures"));
+                    double Network(NetworkTransformer model) => ml.MulticlassClassification.Evaluate(model.Transform(test)).MicroAccuracy;
+                    var scratchOptions = new NetworkClassifierOptions { Network = NetworkSpec.Mlp(256, 64), Epochs = 50, LearningRate = 0.003, Seed = seed };
+                    using (var scratch = ml.TransferLearning().NetworkClassifier(scratchOptions).Fit(train))
+                        Add($"{key}|network 256-64 from scratch", Network(scratch));
                     using (var tuned = ml.TransferLearning().FineTune(encoder, epochs: 50, learningRate: 0.003, seed: seed).Fit(train))
-                        Add($"{key}|self-taught encoder 256-64, fine-tuned", ml.MulticlassClassification.Evaluate(tuned.Transform(test)).MicroAccuracy);
+                        Add($"{key}|self-taught encoder 256-64, fine-tuned", Network(tuned));
+                    var convolutionalNetwork = new NetworkSpec { InputShape = Convolutional.InputShape, Layers = [.. Convolutional.Layers, new DenseLayerSpec(64)] };
+                    using (var scratch = ml.TransferLearning().NetworkClassifier(new NetworkClassifierOptions { Network = convolutionalNetwork, Epochs = 50, LearningRate = 0.003, Seed = seed }).Fit(train))
+                        Add($"{key}|convolutional network from scratch", Network(scratch));
+                    using (var tuned = ml.TransferLearning().FineTune(convolutional, epochs: 50, learningRate: 0.003, seed: seed).Fit(train))
+                        Add($"{key}|convolutional self-taught encoder, fine-tuned", Network(tuned));
                 }
 
                 // Clustering 1000 target rows.
@@ -103,8 +124,11 @@ internal static class SelfTaughtBenchmark
                     FeatureColumnName = column, NumberOfClusters = 10, InitializationAlgorithm = Microsoft.ML.Trainers.KMeansTrainer.InitializationAlgorithm.KMeansPlusPlus,
                 });
                 Cluster("KMeans on pixels", () => KMeans("Features").Fit(rows).Transform(rows));
-                var coded = encoder.Transform(rows);
-                Cluster("KMeans on self-taught features", () => KMeans("SelfTaughtFeatures").Fit(coded).Transform(coded));
+                foreach (var (name, model) in new[] { ("KMeans on self-taught features", encoder), ("KMeans on convolutional self-taught features", convolutional) })
+                {
+                    var coded = model.Transform(rows);
+                    Cluster(name, () => KMeans("SelfTaughtFeatures").Fit(coded).Transform(coded));
+                }
                 foreach (var (name, lambda) in new[] { ("co-clustering without auxiliary data (λ = 0)", 0.0), ("self-taught clustering (λ = 1)", 1.0) })
                 {
                     var options = new SelfTaughtClusteringOptions { Clusters = 10, FeatureClusters = 64, Tradeoff = lambda, Iterations = 15, Restarts = 3, Seed = seed };
@@ -129,6 +153,13 @@ internal static class SelfTaughtBenchmark
                 foreach (var (k, v) in results.Where(kv => kv.Key.StartsWith($"{pair.Name}|{perClass}|", StringComparison.Ordinal)))
                     Console.WriteLine($"| {k.Split('|')[2]} | {Statistics.Percent(v)} | {v.Min() * 100:F1}–{v.Max() * 100:F1} % |");
             }
+            Console.WriteLine();
+            Console.WriteLine($"## {pair.Name}: code spread on the unlabelled rows (collapse below 0.01)");
+            Console.WriteLine();
+            Console.WriteLine("| autoencoder | spread | range |");
+            Console.WriteLine("|---|---|---|");
+            foreach (var (k, v) in results.Where(kv => kv.Key.StartsWith($"{pair.Name}|code spread|", StringComparison.Ordinal)))
+                Console.WriteLine($"| {k.Split('|')[2]} | {Statistics.Mean(v):G3} ± {Statistics.Sd(v):G2} | {v.Min():G3}–{v.Max():G3} |");
             Console.WriteLine();
             Console.WriteLine($"## {pair.Name}: clustering 1000 target rows into 10 clusters");
             Console.WriteLine();

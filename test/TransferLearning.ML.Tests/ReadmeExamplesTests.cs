@@ -181,10 +181,21 @@ public sealed class ReadmeExamplesTests
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(featureColumnName: "SelfTaughtFeatures"))
             .Fit(encoder.Transform(fewLabelledRows));
         var tuned = ml.TransferLearning().LayerTransfer(encoder, epochs: 50, learningRate: 0.01).Fit(fewLabelledRows);
+
+        var convolutional = ml.TransferLearning().SelfTaughtFeatures(new SelfTaughtFeaturesOptions
+        {
+            Encoder = new NetworkSpec { InputShape = [1, 20, 20], Layers = [new ConvolutionLayerSpec(16, 3) { Padding = 1 }, new ConvolutionLayerSpec(32, 3) { Padding = 1 }] },
+            CodeSize = 64, Reconstruction = ReconstructionLoss.CrossEntropy, Corruption = 0.2, Epochs = 5,
+        }).Fit(unlabelledRows);
+        var fineTuned = ml.TransferLearning().FineTune(convolutional, epochs: 50, learningRate: 0.003).Fit(fewLabelledRows);
         // --- end ---
         var test = TestData.Keyed(ml, TestData.DigitsTest);
         Assert.IsGreaterThan(0.5, ml.MulticlassClassification.Evaluate(classifier.Transform(encoder.Transform(test))).MicroAccuracy);
         Assert.IsNotNull(tuned.Transform(test).Schema.GetColumnOrNull("PredictedLabel"));
+        double convolutionalAccuracy = ml.MulticlassClassification.Evaluate(fineTuned.Transform(test)).MicroAccuracy;
+        Assert.IsGreaterThan(0.6, convolutionalAccuracy, $"fine-tuned convolutional encoder, 100 labels: {convolutionalAccuracy:P1}");
+        fineTuned.Dispose();
+        convolutional.Dispose();
         tuned.Dispose();
         encoder.Dispose();
     }

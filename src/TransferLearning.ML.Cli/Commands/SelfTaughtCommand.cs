@@ -19,6 +19,7 @@ internal static class SelfTaughtCommand
         var unlabelled = new Option<FileInfo>("--unlabelled", "-u") { Description = "CSV of unlabelled rows with the labelled file's feature columns (a label column there is ignored).", Required = true };
         var data = new DataArguments("Labelled");
         var encoder = new Option<string>("--encoder") { Description = "The encoder's layers before the code: " + NetworkArgument.Help, DefaultValueFactory = _ => "mlp:256" };
+        var decoder = new Option<AutoencoderDecoder>("--decoder") { Description = "Auto (the encoder mirrored with upsampling convolutions for a convolutional encoder such as lenet:1x20x20, else Linear), Linear or Mirror.", DefaultValueFactory = _ => AutoencoderDecoder.Auto };
         var code = new Option<int>("--code-size") { Description = "Units of the code layer (the learnt features).", DefaultValueFactory = _ => 64 };
         var corruption = new Option<double>("--corruption") { Description = "Denoising: share of input values zeroed while training (0 = plain autoencoder).", DefaultValueFactory = _ => 0.0 };
         var sparsity = new Option<SparsityPenalty>("--sparsity") { Description = "None, L1 or KullbackLeibler.", DefaultValueFactory = _ => SparsityPenalty.None };
@@ -29,7 +30,7 @@ internal static class SelfTaughtCommand
         var output = new ModelOutput();
         var command = new Command("selftaught", "Self-taught learning: an autoencoder on unlabelled rows, then a classifier on its features from a few labelled rows.")
         {
-            unlabelled, encoder, code, corruption, sparsity, weight, reconstruction, fineTune,
+            unlabelled, encoder, decoder, code, corruption, sparsity, weight, reconstruction, fineTune,
         };
         data.AddTo(command);
         training.AddTo(command);
@@ -38,7 +39,7 @@ internal static class SelfTaughtCommand
         {
             var options = training.Apply(r, new SelfTaughtFeaturesOptions
             {
-                Encoder = NetworkArgument.Parse(r.GetValue(encoder)!), CodeSize = r.GetValue(code), Corruption = r.GetValue(corruption),
+                Encoder = NetworkArgument.Parse(r.GetValue(encoder)!), Decoder = r.GetValue(decoder), CodeSize = r.GetValue(code), Corruption = r.GetValue(corruption),
                 Sparsity = r.GetValue(sparsity), SparsityWeight = r.GetValue(weight), Reconstruction = r.GetValue(reconstruction),
             });
             var ml = new MLContext(options.Seed);

@@ -22,6 +22,7 @@ namespace TransferLearning.ML.Torch.Models;
 [JsonDerivedType(typeof(ConvexCombinationSpec), "convexCombination")]
 [JsonDerivedType(typeof(KernelProjectionSpec), "kernelProjection")]
 [JsonDerivedType(typeof(NeighborVotesSpec), "neighborVotes")]
+[JsonDerivedType(typeof(DecoderHeadSpec), "decoder")]
 public abstract class HeadSpec
 {
     private protected HeadSpec(string name, string? input)

@@ -23,7 +23,28 @@ public sealed class SelfTaughtFeaturesOptions : TrainingOptions, IAutoencoderSet
     /// <summary>The code layer's non-linearity. Default <see cref="Activation.Sigmoid"/> (as sparse autoencoders use; KL sparsity needs it).</summary>
     public Activation CodeActivation { get; set; } = Activation.Sigmoid;
 
-    /// <summary>How the linear decoder's reconstruction is scored. Default <see cref="ReconstructionLoss.SquaredError"/>; use CrossEntropy for inputs in [0, 1].</summary>
+    /// <summary>
+    /// Whether the code layer batch-normalises its linear outputs before the non-linearity, which keeps
+    /// sigmoid code units out of saturation (without it, an autoencoder on sparse images such as
+    /// digits can drive every unit to 1 and learn only the mean image). Default true.
+    /// </summary>
+    public bool CodeBatchNorm { get; set; } = true;
+
+    /// <summary>
+    /// The decoder. Default <see cref="AutoencoderDecoder.Auto"/>: a mirrored, upsampling-convolution
+    /// decoder for a convolutional encoder (set <c>Encoder.InputShape</c> to [channels, height, width]),
+    /// one linear layer otherwise.
+    /// </summary>
+    public AutoencoderDecoder Decoder { get; set; } = AutoencoderDecoder.Auto;
+
+    /// <summary>
+    /// Refuse a collapsed code: when the code varies across the training rows by less than 1 % of its
+    /// mean size (every row coded alike), Fit throws instead of returning features that carry no
+    /// information. Default true; the measured spread is in <c>TrainingReport.Metrics["code-spread"]</c>.
+    /// </summary>
+    public bool FailOnCollapse { get; set; } = true;
+
+    /// <summary>How the decoder's reconstruction is scored. Default <see cref="ReconstructionLoss.SquaredError"/>; use CrossEntropy for inputs in [0, 1].</summary>
     public ReconstructionLoss Reconstruction { get; set; } = ReconstructionLoss.SquaredError;
 
     /// <summary>Denoising (Vincent et al. 2008): the probability that each input value is zeroed while training; in [0, 1). Default 0 (a plain autoencoder).</summary>
@@ -47,6 +68,7 @@ public sealed class SelfTaughtFeaturesOptions : TrainingOptions, IAutoencoderSet
         Require(Encoder is not null, nameof(Encoder), null, "a network spec");
         Require(CodeSize >= 1, nameof(CodeSize), CodeSize, "at least 1");
         Require(Enum.IsDefined(CodeActivation), nameof(CodeActivation), CodeActivation, "a defined Activation");
+        Require(Enum.IsDefined(Decoder), nameof(Decoder), Decoder, "a defined AutoencoderDecoder");
         Require(Enum.IsDefined(Reconstruction), nameof(Reconstruction), Reconstruction, "a defined ReconstructionLoss");
         Require(Corruption >= 0 && Corruption < 1, nameof(Corruption), Corruption, "in [0, 1)");
         Require(Enum.IsDefined(Sparsity), nameof(Sparsity), Sparsity, "a defined SparsityPenalty");
