@@ -10,22 +10,33 @@ internal static class ConsoleReport
     /// <summary>Runs <paramref name="train"/> under a progress bar fed by the training loop's progress reports.</summary>
     public static T WithProgress<T>(string title, Func<IProgress<TrainingProgress>, T> train)
     {
-        return AnsiConsole.Progress()
+        string final = "";
+        var result = AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
                 var task = context.AddTask(title, maxValue: 1);
+                string summary = "";
                 var result = train(new Reporter(progress =>
                 {
                     task.MaxValue = (double)progress.Epochs * progress.StepsPerEpoch;
                     task.Value = (double)(progress.Epoch - 1) * progress.StepsPerEpoch + progress.Step;
-                    task.Description = $"{title} epoch {progress.Epoch}/{progress.Epochs} loss {progress.Loss:F4}" +
-                        (progress.ValidationAccuracy is double va ? $" val {va:P1}" : "");
+                    var parts = progress.LossParts.Count == 0 ? "" : $" ({string.Join(", ", progress.LossParts.Select(p => $"{p.Key} {p.Value:F4}"))})";
+                    task.Description = Markup.Escape($"{title} epoch {progress.Epoch}/{progress.Epochs} loss {progress.Loss:F4}{parts}" +
+                        (progress.ValidationAccuracy is double va ? $" val {va:P1}" : ""));
+                    // The last step is not the end: methods measure, re-estimate or select after it.
+                    summary = $"loss {progress.Loss:F4}{parts}";
+                    if (progress.EpochCompleted && progress.Epoch == progress.Epochs)
+                        task.Description = Markup.Escape($"{title}: training done ({summary}); finishing…");
                 }));
                 task.Value = task.MaxValue;
+                task.Description = final = Markup.Escape($"{title}: done ({summary})");
                 return result;
             });
+        // Without a terminal (logs, CI) the bar is drawn only now and then: say where training ended.
+        if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.MarkupLine(final);
+        return result;
     }
 
     public static void Metrics(MulticlassClassificationMetrics metrics, IReadOnlyList<string> classNames)

@@ -38,7 +38,9 @@ internal sealed class ModelOutput
     {
         string output = result.GetValue(_output)!;
         ml.Model.Save(model, inputSchema, output);
-        AnsiConsole.MarkupLine($"Saved [bold]{Markup.Escape(output)}[/].");
+        string consumption = ConsumptionCode.PathFor(output);
+        File.WriteAllText(consumption, ConsumptionCode.Generate(Path.GetFileName(output), inputSchema, model.GetOutputSchema(inputSchema)));
+        AnsiConsole.MarkupLine($"Saved [bold]{Markup.Escape(output)}[/] and the code that uses it, [bold]{Markup.Escape(consumption)}[/].");
         if (keyedTest is null) return;
         var scored = model.Transform(keyedTest);
         string score = task is null ? "Score" : $"Score.{task}", predicted = task is null ? "PredictedLabel" : $"PredictedLabel.{task}";

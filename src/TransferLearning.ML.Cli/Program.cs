@@ -4,6 +4,7 @@ using TransferLearning.ML.Cli.Commands;
 var root = new RootCommand("tlml: transfer learning for ML.NET, trained with TorchSharp.")
 {
     DemoCommand.Create(),
+    DoctorCommand.Create(),
     TrainCommand.Create(),
     TransferCommand.Create(),
     SweepCommand.Create(),

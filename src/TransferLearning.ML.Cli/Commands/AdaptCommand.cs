@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Spectre.Console;
 using TransferLearning.ML.DomainAdaptation;
 using TransferLearning.ML.Torch.Adaptation;
+using TransferLearning.ML.Torch.Networks;
 
 namespace TransferLearning.ML.Cli.Commands;
 
@@ -32,7 +33,7 @@ internal static class AdaptCommand
         var components = new Option<int>("--components") { Description = "TCA: number of components.", DefaultValueFactory = _ => 30 };
         var mu = new Option<double>("--mu") { Description = "TCA: μ.", DefaultValueFactory = _ => 1.0 };
         var kernel = new Option<TcaKernel>("--kernel") { Description = "TCA: Linear or Rbf.", DefaultValueFactory = _ => TcaKernel.Linear };
-        var training = new TrainingArguments();
+        var training = new TrainingArguments(new DomainAdversarialOptions(), ("--image-recipe", DomainAdversarialOptions.ForImages(NetworkSpec.LeNet(1, 20, 20))));
         var output = new ModelOutput();
         var command = new Command("adapt", "Domain adaptation: train on labelled source rows and unlabelled target rows (DANN or TCA).")
         {
@@ -42,16 +43,29 @@ internal static class AdaptCommand
         output.AddTo(command);
         command.SetAction(r => CommandRunner.Run(() =>
         {
+            // Every flag is checked before any data is read.
+            var networkSpec = NetworkArgument.Parse(r.GetValue(network)!);
+            if (r.GetValue(imageRecipe) && networkSpec.InputShape.Length != 3)
+                throw new ArgumentException($"--image-recipe needs an image network: pass --network lenet:CxHxW (e.g. lenet:3x20x20), not '{r.GetValue(network)}'.");
+            if (r.GetValue(method) == Method.Tca && r.GetValue(imageRecipe))
+                throw new ArgumentException("--image-recipe is a DANN recipe; it does not apply to --method Tca.");
             var dann = training.Apply(r, r.GetValue(imageRecipe)
-                ? DomainAdversarialOptions.ForImages(NetworkArgument.Parse(r.GetValue(network)!))
-                : new DomainAdversarialOptions { Network = NetworkArgument.Parse(r.GetValue(network)!) });
+                ? DomainAdversarialOptions.ForImages(networkSpec)
+                : new DomainAdversarialOptions { Network = networkSpec });
             if (r.GetValue(maximumLambda) is double lambda) dann.MaximumLambda = lambda;
             dann.LabelColumnName = ModelOutput.LabelKeyColumn;
-
             var ml = new MLContext(dann.Seed).RegisterTransferLearning();
+            if (r.GetValue(method) == Method.Dann) ml.TransferLearning().DomainAdversarial(dann); // validates the options
+
             string labelName = r.GetValue(label)!;
+            string targetPath = r.GetValue(target)!.FullName;
             var (sourceData, featureColumns) = CsvData.LoadLabelled(ml, r.GetValue(source)!.FullName, labelName, null);
-            var targetData = CsvData.LoadUnlabelled(ml, r.GetValue(target)!.FullName, featureColumns);
+            // The target's columns are picked by the source's names: any other target column would be silently ignored.
+            var extra = CsvData.Header(targetPath).Where(h => !featureColumns.Contains(h, StringComparer.OrdinalIgnoreCase) && !string.Equals(h, labelName, StringComparison.OrdinalIgnoreCase)).ToArray();
+            if (extra.Length > 0)
+                throw new InvalidDataException($"--target has {extra.Length} column(s) the source does not ({string.Join(", ", extra.Take(3).Select(e => $"'{e}'"))}{(extra.Length > 3 ? ", …" : "")}); " +
+                    $"both files need the same {featureColumns.Length} feature columns (e.g. as many image channels).");
+            var targetData = CsvData.LoadUnlabelled(ml, targetPath, featureColumns);
             var combined = ml.TransferLearning().CombineDomains(sourceData, targetData);
             var labelMap = ml.Transforms.Conversion.MapValueToKey(ModelOutput.LabelKeyColumn, labelName).Fit(sourceData);
             var keyed = labelMap.Transform(combined);

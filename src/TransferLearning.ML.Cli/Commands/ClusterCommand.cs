@@ -36,7 +36,8 @@ internal static class ClusterCommand
             string path = r.GetValue(data)!.FullName;
             string? classes = r.GetValue(label);
             var header = CsvData.Header(path);
-            var featureColumns = r.GetValue(features) is { Length: > 0 } named ? named : header.Where(h => h != classes).ToArray();
+            int classIndex = classes is null ? -1 : CsvData.Find(header, classes, "Label", "--label", path);
+            var featureColumns = r.GetValue(features) is { Length: > 0 } named ? named : header.Where((_, i) => i != classIndex).ToArray();
             var rows = classes is null ? CsvData.LoadUnlabelled(ml, path, featureColumns) : CsvData.LoadLabelled(ml, path, classes, featureColumns).Data;
             var concatenate = ml.Transforms.Concatenate("Features", featureColumns).Fit(rows);
             ITransformer clustering;

@@ -25,7 +25,7 @@ internal static class EmbedCommand
         var network = new Option<string>("--network") { Description = NetworkArgument.Help, DefaultValueFactory = _ => "mlp:128" };
         var classes = new Option<int>("--classes-per-batch") { Description = "P, classes per batch.", DefaultValueFactory = _ => 8 };
         var rows = new Option<int>("--rows-per-class") { Description = "K, rows per class in a batch.", DefaultValueFactory = _ => 4 };
-        var training = new TrainingArguments();
+        var training = new TrainingArguments(new MetricEmbeddingOptions());
         var images = new ImageArguments();
         var output = new Option<string>("--output", "-o") { Description = "Where to save the model.", DefaultValueFactory = _ => "model.zip" };
         var command = new Command("embed", "Train a metric embedding on a labelled CSV, measure retrieval on a test CSV, and save it as an ML.NET model.")

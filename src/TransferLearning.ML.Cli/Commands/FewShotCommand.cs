@@ -40,7 +40,7 @@ internal static class FewShotCommand
         var episodes = new Option<int>("--episodes-per-epoch") { Description = "Training episodes per epoch.", DefaultValueFactory = _ => 100 };
         var evaluation = new Option<int>("--eval-episodes") { Description = "Evaluation episodes on --test.", DefaultValueFactory = _ => 600 };
         var network = new Option<string>("--network") { Description = NetworkArgument.Help, DefaultValueFactory = _ => "mlp:128" };
-        var training = new TrainingArguments();
+        var training = new TrainingArguments(new PrototypicalNetworkOptions(), ("--method Maml", new MamlOptions()));
         var images = new ImageArguments();
         var output = new Option<string>("--output", "-o") { Description = "Where to save the model.", DefaultValueFactory = _ => "model.zip" };
         var command = new Command("fewshot", "Episodic few-shot training (prototypical networks or MAML), N-way K-shot evaluation on new classes, and a model for a support set.")

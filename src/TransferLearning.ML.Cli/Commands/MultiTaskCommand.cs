@@ -22,7 +22,7 @@ internal static class MultiTaskCommand
         var features = new Option<string[]>("--features") { Description = "Feature columns (default: every column but the labels).", AllowMultipleArgumentsPerToken = true };
         var network = new Option<string>("--network") { Description = "The shared layers. " + NetworkArgument.Help, DefaultValueFactory = _ => "mlp:128" };
         var uncertainty = new Option<bool>("--uncertainty-weighting") { Description = "Learn the task weights (Kendall et al. 2018) instead of weighing every task 1." };
-        var training = new TrainingArguments();
+        var training = new TrainingArguments(new MultiTaskOptions());
         var output = new Option<string>("--output", "-o") { Description = "Where to save the model.", DefaultValueFactory = _ => "model.zip" };
         var command = new Command("multitask", "Train one network with a head per label column (multitask learning) on a CSV file.")
         {
@@ -81,13 +81,13 @@ internal static class MultiTaskCommand
     private static (IDataView Data, string[] Features) Load(MLContext ml, string path, string[] labels, IReadOnlyList<string>? features)
     {
         var header = CsvData.Header(path);
-        foreach (var label in labels)
-            if (!header.Contains(label)) throw new ArgumentException($"Label column '{label}' is not in the header of '{path}'; it has {header.Length} columns, starting {string.Join(", ", header.Take(8))}.");
-        var featureColumns = features is { Count: > 0 } ? features.ToArray() : header.Where(h => !labels.Contains(h)).ToArray();
-        var columns = labels.Select(l => new TextLoader.Column(l, DataKind.String, Array.IndexOf(header, l)))
-            .Concat(featureColumns.Select(f => Array.IndexOf(header, f) is int i and >= 0
-                ? new TextLoader.Column(f, DataKind.Single, i)
-                : throw new ArgumentException($"Feature column '{f}' is not in the header of '{path}'."))).ToArray();
+        var labelIndices = labels.Select(l => CsvData.Find(header, l, "Label", "--labels", path)).ToArray();
+        var featureIndices = features is { Count: > 0 }
+            ? features.Select(f => CsvData.Find(header, f, "Feature", "--features", path)).ToArray()
+            : Enumerable.Range(0, header.Length).Where(i => !labelIndices.Contains(i)).ToArray();
+        var featureColumns = featureIndices.Select(i => header[i]).ToArray();
+        var columns = labels.Select((l, k) => new TextLoader.Column(l, DataKind.String, labelIndices[k]))
+            .Concat(featureIndices.Select(i => new TextLoader.Column(header[i], DataKind.Single, i))).ToArray();
         return (ml.Data.LoadFromTextFile(path, columns, separatorChar: ',', hasHeader: true), featureColumns);
     }
 }

@@ -17,7 +17,7 @@ internal static class ProgressiveCommand
         var task = new Option<string?>("--task") { Description = "The new task's name in its column names (default: the label column's name)." };
         var column = new Option<string?>("--column") { Description = "The new column's layers, the trunk's kinds one for one (default: the trunk's). " + NetworkArgument.Help };
         var data = new DataArguments("New task's");
-        var training = new TrainingArguments();
+        var training = new TrainingArguments(new ProgressiveColumnOptions());
         var output = new ModelOutput();
         var command = new Command("progressive", "Add a progressive-network column for a new task to a saved model; earlier tasks keep their outputs bit for bit.")
         {

@@ -26,7 +26,7 @@ internal static class SelfTaughtCommand
         var weight = new Option<double>("--sparsity-weight") { Description = "β, the sparsity penalty's weight.", DefaultValueFactory = _ => 0.1 };
         var reconstruction = new Option<ReconstructionLoss>("--reconstruction") { Description = "SquaredError, or CrossEntropy for features in [0, 1] (they are min-max normalised first).", DefaultValueFactory = _ => ReconstructionLoss.CrossEntropy };
         var fineTune = new Option<bool>("--fine-tune") { Description = "Fine-tune the encoder with a new head instead of training ML.NET's SDCA on its code." };
-        var training = new TrainingArguments();
+        var training = new TrainingArguments(new SelfTaughtFeaturesOptions());
         var output = new ModelOutput();
         var command = new Command("selftaught", "Self-taught learning: an autoencoder on unlabelled rows, then a classifier on its features from a few labelled rows.")
         {

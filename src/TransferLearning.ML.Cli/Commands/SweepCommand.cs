@@ -18,7 +18,7 @@ internal static class SweepCommand
     {
         var source = new Option<FileInfo>("--source", "-s") { Description = "The source model.", Required = true };
         var data = new DataArguments("Target");
-        var training = new TrainingArguments();
+        var training = new TrainingArguments(new LayerTransferOptions());
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds; one run per seed and point.", DefaultValueFactory = _ => "0" };
         var plot = new Option<string>("--plot") { Description = "Plot file (.png or .svg).", DefaultValueFactory = _ => "transferability.png" };
         var table = new Option<string?>("--table") { Description = "Also write the table as CSV." };

@@ -14,7 +14,7 @@ internal static class TrainCommand
     public static Command Create()
     {
         var data = new DataArguments("Training");
-        var training = new TrainingArguments();
+        var training = new TrainingArguments(new NetworkClassifierOptions());
         var output = new ModelOutput();
         var features = new Option<string[]>("--features") { Description = "Feature columns (default: every column but the label).", AllowMultipleArgumentsPerToken = true };
         var network = new Option<string>("--network") { Description = NetworkArgument.Help, DefaultValueFactory = _ => "mlp:128" };

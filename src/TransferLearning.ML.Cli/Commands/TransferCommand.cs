@@ -16,7 +16,7 @@ internal static class TransferCommand
     {
         var source = new Option<FileInfo>("--source", "-s") { Description = "The source model (saved by tlml train or mlContext.Model.Save).", Required = true };
         var data = new DataArguments("Target");
-        var training = new TrainingArguments();
+        var training = new TrainingArguments(new LayerTransferOptions());
         var output = new ModelOutput();
         var copy = new Option<int?>("--copy") { Description = "Blocks to copy from the source (default: all)." };
         var from = new Option<CopyDirection>("--from") { Description = "Copy the First blocks (input side) or the Last (head side).", DefaultValueFactory = _ => CopyDirection.First };

@@ -36,7 +36,7 @@ internal static class ZeroShotCommand
         var top = new Option<int>("--top") { Description = "ConSE: T, the seen classes combined.", DefaultValueFactory = _ => 10 };
         var output = new Option<string>("--output", "-o") { Description = "Where to save the model.", DefaultValueFactory = _ => "model.zip" };
         var metricsPath = new Option<string?>("--metrics") { Description = "Also write the metrics to this JSON file." };
-        var training = new TrainingArguments();
+        var training = new TrainingArguments(new NetworkClassifierOptions());
         var command = new Command("zeroshot", "Zero-shot learning: predict classes never seen in training from their descriptions.")
         {
             method, data, label, test, table, wordVectors, classes, mode, network, top, output, metricsPath,
@@ -61,10 +61,9 @@ internal static class ZeroShotCommand
             {
                 T Configure<T>(T options) where T : ZeroShotTrainingOptions
                 {
-                    training.Apply(r, options);
                     (options.ClassDescriptions, options.Mode, options.Network, options.LabelColumnName, options.Progress) =
                         (descriptions, r.GetValue(mode), spec, ModelOutput.LabelKeyColumn, progress);
-                    return options;
+                    return training.Apply(r, options);
                 }
 
                 switch (r.GetValue(method))

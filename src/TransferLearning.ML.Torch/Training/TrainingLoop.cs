@@ -12,6 +12,9 @@ namespace TransferLearning.ML.Torch.Training;
 /// </summary>
 internal static class TrainingLoop
 {
+    /// <summary>How many times the first step's loss (at least 1) an epoch's mean loss may reach before the run counts as diverged.</summary>
+    private const double DivergenceFactor = 100;
+
     /// <summary>
     /// Trains <paramref name="step"/>'s model on rows 0..<paramref name="rowCount"/>-1. The caller
     /// seeds torch (torch.manual_seed) before building the model; the loop reseeds before the first
@@ -25,7 +28,7 @@ internal static class TrainingLoop
     /// <param name="sampler">Draws each step's batch from the training rows; default <see cref="UniformRowSampler"/> of BatchSize rows.</param>
     /// <param name="checkAlive">Called before every step; throws to stop training (e.g. ML.NET's CheckAlive after CancelExecution).</param>
     /// <returns>The per-epoch history; the model holds the selected epoch's weights, in eval mode.</returns>
-    /// <exception cref="InvalidOperationException">The loss became NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException">The loss became NaN or infinite, or exploded (see <see cref="TrainingOptions.FailOnDivergence"/>).</exception>
     /// <exception cref="OperationCanceledException">The options' cancellation token fired, or <paramref name="checkAlive"/> said stop.</exception>
     public static TrainingReport Run(ITrainingStep step, int rowCount, TrainingOptions options, Device device,
         IProgress<TrainingProgress>? progress = null, SamplerFactory? sampler = null, Action? checkAlive = null)
@@ -56,6 +59,7 @@ internal static class TrainingLoop
         double bestScore = double.PositiveInfinity;
         int bestEpoch = options.Epochs, epochsWithoutGain = 0;
         bool stoppedEarly = false;
+        double? firstLoss = null;
         try
         {
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
@@ -84,6 +88,7 @@ internal static class TrainingLoop
                             throw new InvalidOperationException(
                                 $"Training diverged at epoch {epoch}, step {s + 1}: the loss is {value}. Lower LearningRate " +
                                 $"(now {options.LearningRate}) or check the features' scale.");
+                        firstLoss ??= value;
                         lossSum += value;
                         foreach (var (name, part) in loss.Parts)
                             partSums[name] = partSums.GetValueOrDefault(name) + part.item<float>();
@@ -96,6 +101,11 @@ internal static class TrainingLoop
                         var report = Progress(epoch, s + 1, lossSum, partSums, learningRate, true, evaluation);
                         history.Add(report);
                         progress?.Report(report);
+                        double limit = DivergenceFactor * Math.Max(Math.Abs(firstLoss ?? 0), 1);
+                        if (options.FailOnDivergence && report.Loss > limit)
+                            throw new InvalidOperationException(
+                                $"Training diverged: epoch {epoch}'s mean loss is {report.Loss:G4}, more than {DivergenceFactor} times the first step's ({firstLoss:G4}). " +
+                                $"Lower LearningRate (now {options.LearningRate}) or scale the features (e.g. NormalizeMinMax); set FailOnDivergence = false to keep training.");
                         if (evaluation is Evaluation e)
                         {
                             if (e.SelectionScore < bestScore)

@@ -50,6 +50,14 @@ public class TrainingOptions
     /// <summary>Where to train and predict. Default <see cref="DeviceKind.Auto"/> (CUDA when available).</summary>
     public DeviceKind Device { get; set; } = DeviceKind.Auto;
 
+    /// <summary>
+    /// Refuse a run whose loss exploded: when an epoch's mean training loss exceeds 100 times the
+    /// first step's loss (or 100, if that was smaller than 1), Fit throws
+    /// <see cref="InvalidOperationException"/> naming the learning rate, instead of returning the
+    /// model. Default true; false keeps training. A NaN or infinite loss always stops training.
+    /// </summary>
+    public bool FailOnDivergence { get; set; } = true;
+
     /// <summary>Receives an update after every step and at the end of every epoch. Default none.</summary>
     public IProgress<TrainingProgress>? Progress { get; set; }
 

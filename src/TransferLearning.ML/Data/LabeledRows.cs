@@ -92,9 +92,11 @@ internal sealed class LabeledRows
 
         public string LabelName => label?.Name ?? "";
 
-        public void ReadFeatures(Span<float> destination)
+        public void ReadFeatures(Span<float> destination, long row)
         {
             _features(ref _buffer);
+            if (_buffer.Length != destination.Length)
+                throw new InvalidDataException($"Feature column '{features.Name}' holds {_buffer.Length} values at row {row}; its type declares {destination.Length}.");
             _buffer.CopyTo(destination);
         }
 
@@ -104,6 +106,9 @@ internal sealed class LabeledRows
     /// <summary>Grows the arrays as rows arrive and checks each row.</summary>
     private sealed class Builder
     {
+        // Squares of larger values overflow float32 (3.4e38) in any loss or normalisation.
+        private const float MaximumMagnitude = 1e18f;
+
         private readonly int _length;
         private readonly bool _labelled;
         private float[] _values;
@@ -137,13 +142,17 @@ internal sealed class LabeledRows
                 _labels[Count] = (long)(key - 1);
             }
             var values = _values.AsSpan(Count * _length, _length);
-            reader.ReadFeatures(values);
+            reader.ReadFeatures(values, row);
             for (int i = 0; i < values.Length; i++)
             {
                 if (!float.IsFinite(values[i]))
                     throw new InvalidDataException(
                         $"Feature column '{reader.FeatureName}' has {values[i]} at row {row}, slot {i}. Replace missing values first " +
                         "(mlContext.Transforms.ReplaceMissingValues) or drop those rows.");
+                if (Math.Abs(values[i]) > MaximumMagnitude)
+                    throw new InvalidDataException(
+                        $"Feature column '{reader.FeatureName}' has {values[i]} at row {row}, slot {i}: values beyond ±{MaximumMagnitude:G0} overflow single-precision " +
+                        "training. Scale the column first (e.g. mlContext.Transforms.NormalizeMinMax or NormalizeMeanVariance).");
             }
             Count++;
         }

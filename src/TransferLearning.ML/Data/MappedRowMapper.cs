@@ -47,6 +47,7 @@ internal sealed class MappedRowMapper : IRowToRowMapper
         private readonly float[] _scratch;
         private readonly float[] _output;
         private long _computedPosition = -1;
+        private int _busy;
 
         public MappedRow(MappedRowMapper parent, DataViewRow input, bool[] active)
         {
@@ -75,14 +76,27 @@ internal sealed class MappedRowMapper : IRowToRowMapper
             : _outputs.Get<TValue>(column);
 
         // PredictionEngine reuses one row object for every Predict call: the position tells a new row.
+        // One row object is one caller's: two threads in here at once share its buffers (and a
+        // PredictionEngine's input row), so they would read each other's values; refuse instead.
         private ReadOnlySpan<float> Current()
         {
-            if (_computedPosition != _input.Position || _input.Position < 0)
+            if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+                throw new InvalidOperationException(
+                    "One PredictionEngine (or row from GetRowToRowMapper) of this model is in use by several threads at once; ML.NET's " +
+                    "PredictionEngine is not thread-safe. Create one engine per thread, or use PredictionEnginePool from Microsoft.Extensions.ML.");
+            try
             {
-                _parent._mapping.ComputeRow(_features!, _scratch, _output);
-                _computedPosition = _input.Position;
+                if (_computedPosition != _input.Position || _input.Position < 0)
+                {
+                    _parent._mapping.ComputeRow(_features!, _scratch, _output);
+                    _computedPosition = _input.Position;
+                }
+                return _output;
             }
-            return _output;
+            finally
+            {
+                Volatile.Write(ref _busy, 0);
+            }
         }
 
         protected override void Dispose(bool disposing)

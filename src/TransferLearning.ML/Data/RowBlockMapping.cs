@@ -93,12 +93,14 @@ internal sealed class RowBlockMapping
 internal sealed class RowInput
 {
     private readonly ValueGetter<VBuffer<float>>[] _getters;
+    private readonly string[] _names;
     private readonly int[] _lengths;
     private VBuffer<float> _buffer;
 
     public RowInput(DataViewRow row, DataViewSchema.Column[] columns, int[] lengths)
     {
         _getters = columns.Select(c => row.GetGetter<VBuffer<float>>(row.Schema[c.Index])).ToArray();
+        _names = columns.Select(c => c.Name).ToArray();
         _lengths = lengths;
     }
 
@@ -108,6 +110,9 @@ internal sealed class RowInput
         for (int i = 0; i < _getters.Length; i++)
         {
             _getters[i](ref _buffer);
+            // A PredictionEngine hands over the user's array as it is: a shorter one would leave stale values behind.
+            if (_buffer.Length != _lengths[i])
+                throw new InvalidDataException($"Column '{_names[i]}' holds {_buffer.Length} values in this row; the model reads vectors of {_lengths[i]}.");
             _buffer.CopyTo(destination.Slice(offset, _lengths[i]));
             offset += _lengths[i];
         }

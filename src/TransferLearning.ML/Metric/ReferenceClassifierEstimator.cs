@@ -55,6 +55,9 @@ public sealed class ReferenceClassifierEstimator : IEstimator<NetworkTransformer
     public NetworkTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        using (var cursor = _reference.GetRowCursor([]))
+            if (!cursor.MoveNext())
+                throw new InvalidDataException("The reference set has no rows: give at least one labelled reference row per class to classify against.");
         var data = ClassifierTrainer.Read(_reference, new ClassifierOptions { FeatureColumnName = _embedding, LabelColumnName = _label });
         ColumnChecks.FloatVector(input.Schema, _embedding, "Embedding", data.Rows.Length);
         string headName = _neighbors == 0 ? "prototypes" : "neighbors";

@@ -127,12 +127,12 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
-    public void DivergenceIsAnErrorNotASilentModel()
+    public void FeaturesThatWouldOverflowTrainingAreRefused()
     {
-        // Finite inputs whose products overflow float: the loss turns infinite or NaN on the first step.
+        // Finite inputs whose products overflow float would turn the loss infinite on the first step: refused when read.
         var huge = Rows(("a", [3e38f, 3e38f, 3e38f]), ("b", [-3e38f, 3e38f, 3e38f]), ("a", [3e38f, -3e38f, 3e38f]));
-        var e = FitThrows<InvalidOperationException>(huge, new NetworkClassifierOptions { Epochs = 2, LearningRate = 1 });
-        StringAssert.Contains(e.Message, "Training diverged");
+        var e = FitThrows<InvalidDataException>(huge, new NetworkClassifierOptions { Epochs = 2, LearningRate = 1 });
+        StringAssert.Contains(e.Message, "Scale the column");
     }
 
     private sealed class Row

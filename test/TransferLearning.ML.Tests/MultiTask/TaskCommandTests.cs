@@ -60,6 +60,6 @@ public sealed class TaskCommandTests
 
         (code, output) = TestData.RunTlml("multitask", "--data", train, "--labels", "shape,nope");
         Assert.AreEqual(2, code, output);
-        StringAssert.Contains(output, "Label column 'nope' is not in the header");
+        StringAssert.Contains(output, "Label column 'nope' (--labels) is not in 'train.csv'");
     }
 }
