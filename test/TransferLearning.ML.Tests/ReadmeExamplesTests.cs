@@ -24,8 +24,7 @@ public sealed class ReadmeExamplesTests
     [TestMethod]
     public void QuickStart()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "readme-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = TestData.TempDirectory("readme");
         var digits = TestData.DigitsTrain;
         File.WriteAllLines(Path.Combine(directory, "digits.csv"),
             new[] { "Label," + string.Join(",", Enumerable.Range(0, 400).Select(i => $"p{i}")) }.Concat(Enumerable.Range(0, digits.Count)
@@ -76,8 +75,7 @@ public sealed class ReadmeExamplesTests
         var sourceData = TestData.DigitsTrain.WithClasses(0, 1, 2, 3, 4).ToDataView(ml);
         var sourceModel = ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(ml.TransferLearning().NetworkClassifier(network: NetworkSpec.Mlp(64, 32), epochs: 3)).Fit(sourceData);
-        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "readme-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = TestData.TempDirectory("readme");
         ml.Model.Save(sourceModel, sourceData.Schema, Path.Combine(directory, "source.zip"));
         var fewLabelledRows = TestData.DigitsSmall.WithClasses(5, 6, 7, 8, 9).ToDataView(ml);
         var previous = Environment.CurrentDirectory;
@@ -303,8 +301,7 @@ public sealed class ReadmeExamplesTests
     {
         var ml = new MLContext(0);
         var (zooTable, seenNames, unseenNames, rows) = Tests.ZeroShot.ZeroShotTests.ZooSetup(ml);
-        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "readme-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = TestData.TempDirectory("readme");
         File.WriteAllLines(Path.Combine(directory, "classes.csv"), zooTable.Names.Select(n =>
             n + "," + string.Join(",", zooTable[n].Select(v => v.ToString(CultureInfo.InvariantCulture)))));
         var seenRows = rows(seenNames, 5, 1);

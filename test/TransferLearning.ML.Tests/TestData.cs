@@ -27,6 +27,14 @@ internal static class TestData
     public static IDataView Keyed(MLContext ml, ImageDataset data) =>
         ml.Transforms.Conversion.MapValueToKey("Label").Fit(data.ToDataView(ml)).Transform(data.ToDataView(ml));
 
+    /// <summary>A new, empty folder under the temp folder's tlml-tests, named <paramref name="prefix"/>-{guid}.</summary>
+    public static string TempDirectory(string prefix)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", $"{prefix}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        return directory;
+    }
+
     public static string TempFile(string extension)
     {
         var directory = Path.Combine(Path.GetTempPath(), "tlml-tests");

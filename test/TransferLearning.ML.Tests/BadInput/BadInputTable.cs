@@ -30,12 +30,7 @@ public sealed record BadInputCase(string Area, string Case, Func<(string Kind, s
 /// <summary>The bad-input cases, across the estimators, the data checks, the transformer and the CLI.</summary>
 internal static class BadInputTable
 {
-    private static readonly Lazy<string> Directory = new(() =>
-    {
-        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "bad-input-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(directory);
-        return directory;
-    });
+    private static readonly Lazy<string> Directory = new(() => TestData.TempDirectory("bad-input"));
 
     private static readonly Lazy<(MLContext Ml, NetworkTransformer Model)> SmallModel = new(() =>
     {

@@ -145,8 +145,7 @@ public sealed class NetworkClassifierTests
     public void TrainsALeNetOnPixelsFromExtractPixels()
     {
         var ml = new MLContext(0);
-        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "pngs-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = TestData.TempDirectory("pngs");
         var digits = TestData.DigitsSmall;
         var rows = new List<ImageFile>();
         for (int i = 0; i < digits.Count; i++)

@@ -7,17 +7,10 @@ namespace TransferLearning.ML.Tests.Cli;
 [TestClass]
 public sealed partial class GuidanceTests
 {
-    private static string NewDirectory()
-    {
-        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "guidance-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        return directory;
-    }
-
     [TestMethod]
     public void DemoShowsTransferBeatingTheTargetAloneAndReloadsBitIdentically()
     {
-        string directory = NewDirectory();
+        string directory = TestData.TempDirectory("guidance");
         var (code, output) = TestData.RunTlml("demo", "--output", Path.Combine(directory, "model.zip"));
         Assert.AreEqual(0, code, output);
         double Row(string start) => double.Parse(Regex.Match(output, Regex.Escape(start) + @"[^\n]*?([\d.]+) %\s*│?\s*$", RegexOptions.Multiline).Groups[1].Value, CultureInfo.InvariantCulture);
@@ -53,7 +46,7 @@ public sealed partial class GuidanceTests
     [TestMethod]
     public void ColumnNamesMatchWhateverTheCaseAndTheModelComesWithConsumptionCode()
     {
-        string directory = NewDirectory();
+        string directory = TestData.TempDirectory("guidance");
         string csv = Path.Combine(directory, "rows.csv");
         var random = new Random(1);
         File.WriteAllLines(csv, new[] { "Species,width,height" }.Concat(Enumerable.Range(0, 60).Select(i =>

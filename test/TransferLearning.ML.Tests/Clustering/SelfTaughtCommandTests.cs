@@ -21,18 +21,11 @@ public sealed class SelfTaughtCommandTests
         return path;
     }
 
-    private static string NewDirectory()
-    {
-        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "selftaught-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        return directory;
-    }
-
     [TestMethod]
     public void SelfTaughtAndClusterRunFromFiles()
     {
         var ml = new MLContext(0);
-        var directory = NewDirectory();
+        var directory = TestData.TempDirectory("selftaught");
         string unlabelled = Csv(directory, "unlabelled.csv", TestData.DigitsTrain.SplitPerClass(40, seed: 5).Selected.ToDataView(ml), withLabel: false);
         string labelled = Csv(directory, "labelled.csv", TestData.DigitsTrain.SplitPerClass(10, seed: 9).Selected.ToDataView(ml), withLabel: true);
         string test = Csv(directory, "test.csv", TestData.DigitsTest.ToDataView(ml), withLabel: true);

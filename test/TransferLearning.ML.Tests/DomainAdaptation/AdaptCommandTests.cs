@@ -8,8 +8,7 @@ public sealed class AdaptCommandTests
     [TestMethod]
     public void AdaptsWithDannAndTcaFromFilesAndThePredictionsReload()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "adapt-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = TestData.TempDirectory("adapt");
         string Csv(string name, ShiftedBlobs.Row[] rows)
         {
             var path = Path.Combine(directory, name);

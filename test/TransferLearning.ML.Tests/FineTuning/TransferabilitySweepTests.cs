@@ -31,8 +31,7 @@ public sealed class TransferabilitySweepTests
     public void TheCommandLineRunsTrainTransferAndSweepAndWritesAReadablePlot()
     {
         // ScottPlot (SkiaSharp 3) cannot share a process with ML.NET's ImageAnalytics, which this test project uses: run tlml.
-        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "cli-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = TestData.TempDirectory("cli");
         string Csv(string name, TransferLearning.ML.Datasets.ImageDataset data)
         {
             var path = Path.Combine(directory, name);

@@ -48,8 +48,7 @@ public sealed class FewShotCommandTests
     [TestMethod]
     public void EmbedAndFewShotRunFromFiles()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "fewshot-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = TestData.TempDirectory("fewshot");
         string train = Csv(directory, "train.csv", 0, 20, 12, 1), test = Csv(directory, "test.csv", 100, 6, 12, 2), support = Csv(directory, "support.csv", 100, 3, 2, 3);
         var ml = new MLContext(0);
 

@@ -26,8 +26,7 @@ public sealed class TaskCommandTests
     [TestMethod]
     public void MultitaskAndProgressiveRunFromFiles()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "tasks-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = TestData.TempDirectory("tasks");
         string train = Csv(directory, "train.csv", 300, 1), test = Csv(directory, "test.csv", 150, 2);
 
         string multitask = Path.Combine(directory, "multitask.zip");

@@ -18,8 +18,7 @@ public sealed class ZeroShotCommandTests
         string Row(string name, float[] a) => name + "," + string.Join(",", Enumerable.Range(0, 20).Select(j =>
             (Enumerable.Range(0, 15).Sum(i => a[i] * mixing[i * 20 + j]) + (random.NextDouble() - 0.5) * 0.4).ToString("R", CultureInfo.InvariantCulture)));
 
-        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "zeroshot-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = TestData.TempDirectory("zeroshot");
         string header = "animal," + string.Join(",", Enumerable.Range(0, 20).Select(j => $"x{j}"));
         string train = Path.Combine(directory, "seen.csv"), test = Path.Combine(directory, "unseen.csv"), table = Path.Combine(directory, "table.csv");
         File.WriteAllLines(train, new[] { header }.Concat(unique.Where(a => !unseen.Contains(a.Name)).SelectMany(a => Enumerable.Range(0, 8).Select(_ => Row(a.Name, a.Vector)))));
