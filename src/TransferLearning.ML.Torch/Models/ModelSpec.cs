@@ -52,7 +52,7 @@ public sealed class ModelSpec
     /// <summary>The output name of progressive column <paramref name="column"/> (1-based): "column{k}".</summary>
     public static string ColumnOutput(int column) => $"column{column}";
 
-    /// <summary>The heads, in evaluation order; at least one.</summary>
+    /// <summary>The heads, in evaluation order; none for a trunk alone (e.g. an imported backbone, whose output is its features).</summary>
     public IReadOnlyList<HeadSpec> Heads { get; init; } = [];
 
     /// <summary>A trunk with one classifier head named <paramref name="headName"/>: what a plain network classifier is.</summary>
@@ -75,7 +75,7 @@ public sealed class ModelSpec
     public IReadOnlyDictionary<string, int> OutputSizes(int featureLength)
     {
         if (Trunk is null) throw new ArgumentException("A model spec needs a trunk.");
-        if (Heads is null || Heads.Count == 0) throw new ArgumentException("A model spec needs at least one head.");
+        if (Heads is null) throw new ArgumentException("A model spec's heads cannot be null (a trunk alone has none).");
         var sizes = new Dictionary<string, int>(StringComparer.Ordinal);
         if (Encoders is null) throw new ArgumentException("A model spec's encoders cannot be null.");
         if (Encoders.Count > 0)

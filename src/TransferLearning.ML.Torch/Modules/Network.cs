@@ -94,7 +94,7 @@ internal sealed class Network : nn.Module<Tensor, Tensor>
         _frozenColumns = new bool[columnShapes.Count];
         heads = nn.ModuleDict(spec.Heads.Select(h => (h.Name, h.CreateModule(sizes[h.Input ?? ModelSpec.FeaturesOutput]))).ToArray());
         _headModules = spec.Heads.Select(h => heads[h.Name]).ToArray();
-        OutputSize = _headModules[0].OutputSize;
+        OutputSize = _headModules.Length > 0 ? _headModules[0].OutputSize : FeatureSize;
         _blocks = blocks.Select(b => b.Item2).ToArray();
         _frozen = new bool[blocks.Length];
         RegisterComponents();

@@ -18,6 +18,7 @@ namespace TransferLearning.ML.Torch.Networks;
 [JsonDerivedType(typeof(ConvolutionLayerSpec), "convolution")]
 [JsonDerivedType(typeof(StandardizeLayerSpec), "standardize")]
 [JsonDerivedType(typeof(CustomLayerSpec), "custom")]
+[JsonDerivedType(typeof(OnnxGraphLayerSpec), "onnxGraph")]
 public abstract class LayerSpec
 {
     private protected LayerSpec()

@@ -128,6 +128,7 @@ public sealed class NetworkSpec
             {
                 DenseLayerSpec d => (input.Aggregate(1L, (a, b) => a * b) + 1) * d.Units + (d.BatchNorm ? 4L * d.Units + 1 : 0),
                 ConvolutionLayerSpec c => ((long)input[0] * c.KernelSize * c.KernelSize + 1) * c.Channels + (c.BatchNorm ? 4L * c.Channels + 1 : 0),
+                OnnxGraphLayerSpec o => o.StoredValues,
                 _ => 0,
             };
         }

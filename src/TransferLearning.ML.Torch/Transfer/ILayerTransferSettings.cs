@@ -12,6 +12,8 @@ internal interface ILayerTransferSettings
 
     bool FreezeCopiedLayers { get; }
 
+    int? FrozenLayers { get; }
+
     double CopiedLayersLearningRateMultiplier { get; }
 
     int FineTuneEpochs { get; }

@@ -28,7 +28,10 @@ internal sealed class LayerTransferRecipe
         if (settings.CopiedLayers > blocks)
             throw new ArgumentException(
                 $"Option CopiedLayers is {settings.CopiedLayers}, but the source network has only {blocks} blocks.", nameof(settings.CopiedLayers));
-        if (settings.Distillation is not null && source.ModelSpec.Heads[0] is not Models.ClassifierHeadSpec)
+        if (settings.FrozenLayers is int f && (f < 0 || f > (settings.CopiedLayers ?? blocks)))
+            throw new ArgumentException(
+                $"Option FrozenLayers is {f}; it counts copied layers to freeze, so it must be in 0..{settings.CopiedLayers ?? blocks}.", nameof(settings.FrozenLayers));
+        if (settings.Distillation is not null && source.ModelSpec.Heads.FirstOrDefault() is not Models.ClassifierHeadSpec)
             throw new ArgumentException("Option Distillation needs a source classifier (its class scores are the teacher's); this source has none.", nameof(settings.Distillation));
         if (settings.Distillation is not null && (settings.CopyFrom != CopyDirection.First || Copied != blocks))
             throw new ArgumentException(
@@ -49,8 +52,11 @@ internal sealed class LayerTransferRecipe
         var copiedNames = copied.SelectMany(b => network.BlockParameters(b)).Select(p => p.Name).ToHashSet();
         var copiedParameters = network.named_parameters().Where(p => copiedNames.Contains(p.name)).Select(p => p.parameter).ToArray();
         var freshParameters = network.named_parameters().Where(p => !copiedNames.Contains(p.name)).Select(p => p.parameter).ToArray();
-        if (_settings.FreezeCopiedLayers)
-            foreach (int block in copied) network.Freeze(block);
+        // The frozen blocks: every copied one, or the first FrozenLayers of them from the input side (partial unfreezing).
+        var frozen = _settings.FreezeCopiedLayers ? copied.Order().Take(_settings.FrozenLayers ?? copied.Length).ToHashSet() : [];
+        foreach (int block in frozen) network.Freeze(block);
+        var unfrozenNames = copied.Where(b => !frozen.Contains(b)).SelectMany(b => network.BlockParameters(b)).Select(p => p.Name).ToHashSet();
+        var unfrozenCopied = network.named_parameters().Where(p => unfrozenNames.Contains(p.name)).Select(p => p.parameter).ToArray();
 
         using var l2Sp = _settings.L2Sp is L2SpOptions l2
             ? new L2SpPenalty(copiedParameters.Where(p => p.requires_grad), freshParameters, l2.Alpha, l2.Beta)
@@ -63,7 +69,7 @@ internal sealed class LayerTransferRecipe
         var extra = sourceHead?.parameters().ToArray() ?? [];
 
         var firstGroups = new List<ParameterGroup> { new([.. freshParameters, .. extra]) };
-        if (!_settings.FreezeCopiedLayers) firstGroups.Add(new ParameterGroup(copiedParameters, _settings.CopiedLayersLearningRateMultiplier));
+        if (unfrozenCopied.Length > 0) firstGroups.Add(new ParameterGroup(unfrozenCopied, _settings.CopiedLayersLearningRateMultiplier));
         var first = context.Run(new ConservativeTransferStep(network, context.Features, context.Labels, firstGroups, l2Sp, distillation), options);
         if (_settings.FineTuneEpochs == 0) return first;
 

@@ -20,6 +20,14 @@ public sealed class LayerTransferOptions : ClassifierOptions, ILayerTransferSett
     public bool FreezeCopiedLayers { get; set; } = true;
 
     /// <summary>
+    /// With <see cref="FreezeCopiedLayers"/>, how many of the copied layers stay frozen, counted from
+    /// the input side; the copied layers after them train at <see cref="CopiedLayersLearningRateMultiplier"/>
+    /// (partial unfreezing: e.g. the first stages of a pretrained ResNet frozen, its last blocks
+    /// fine-tuned). Default null: every copied layer is frozen. In 0..copied layers.
+    /// </summary>
+    public int? FrozenLayers { get; set; }
+
+    /// <summary>
     /// Learning rate of unfrozen copied blocks, as a multiple of <c>LearningRate</c>. Default 1
     /// (Yosinski et al. 2014 fine-tune everything at one rate); at least 0.
     /// </summary>
@@ -46,6 +54,8 @@ public sealed class LayerTransferOptions : ClassifierOptions, ILayerTransferSett
         base.Validate();
         Require(CopiedLayers is null or >= 0, nameof(CopiedLayers), CopiedLayers, "null (all) or at least 0");
         Require(Enum.IsDefined(CopyFrom), nameof(CopyFrom), CopyFrom, "a defined CopyDirection");
+        Require(FrozenLayers is null or >= 0, nameof(FrozenLayers), FrozenLayers, "null (every copied layer) or at least 0");
+        Require(FrozenLayers is null || FreezeCopiedLayers, nameof(FrozenLayers), FrozenLayers, "null when FreezeCopiedLayers is false");
         Require(CopiedLayersLearningRateMultiplier >= 0 && double.IsFinite(CopiedLayersLearningRateMultiplier),
             nameof(CopiedLayersLearningRateMultiplier), CopiedLayersLearningRateMultiplier, "a finite number of at least 0");
         Require(FineTuneEpochs >= 0, nameof(FineTuneEpochs), FineTuneEpochs, "at least 0");

@@ -6,6 +6,9 @@ namespace TransferLearning.ML.FineTuning;
 /// <summary>Finds the network classifier inside a fitted model, whether it is the model itself or part of a chain.</summary>
 internal static class SourceNetwork
 {
+    /// <summary>The method name of networks imported from ONNX (TransferLearning.ML.Onnx).</summary>
+    internal const string ImportedNetworkMethod = "OnnxImport";
+
     /// <exception cref="ArgumentException">The model holds no network classifier of this package.</exception>
     public static NetworkTransformer Find(ITransformer model)
     {
@@ -18,8 +21,9 @@ internal static class SourceNetwork
     private static NetworkTransformer? FindOrNull(ITransformer model) => model switch
     {
         // A classifier, or a self-taught encoder (its trunk is the encoder; there is no source head to distil).
-        NetworkTransformer network when network.ModelSpec.Heads[0] is Torch.Models.ClassifierHeadSpec
-            || network.Method == SelfTaught.SelfTaughtFeaturesEstimator.MethodName => network,
+        // An imported ONNX backbone is a trunk alone.
+        NetworkTransformer network when network.ModelSpec.Heads.FirstOrDefault() is Torch.Models.ClassifierHeadSpec
+            || network.Method is SelfTaught.SelfTaughtFeaturesEstimator.MethodName or ImportedNetworkMethod => network,
         IEnumerable<ITransformer> chain => chain.Select(FindOrNull).LastOrDefault(c => c is not null),
         _ => null,
     };
