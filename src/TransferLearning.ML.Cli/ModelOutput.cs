@@ -18,6 +18,9 @@ internal sealed class ModelOutput
     private readonly Option<string> _output = new("--output", "-o") { Description = "Where to save the model.", DefaultValueFactory = _ => "model.zip" };
     private readonly Option<string?> _metrics = new("--metrics") { Description = "Also write the test metrics to this JSON file." };
 
+    /// <summary>Where the model is saved.</summary>
+    public string SavedPath(ParseResult result) => result.GetValue(_output)!;
+
     public void AddTo(Command command)
     {
         command.Options.Add(_output);

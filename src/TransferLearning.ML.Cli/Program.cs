@@ -17,5 +17,7 @@ var root = new RootCommand("tlml: transfer learning for ML.NET, trained with Tor
     SelfTaughtCommand.Create(),
     ClusterCommand.Create(),
     PredictCommand.Create(),
+    ImagesCommand.Create(),
+    ExportCommand.Create(),
 };
 return root.Parse(args).Invoke();

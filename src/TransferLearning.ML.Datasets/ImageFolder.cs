@@ -40,6 +40,22 @@ public static class ImageFolder
         return new ImageDataset(channels, height, width, images, labels, classes.Select(c => c.Name).ToArray());
     }
 
+    /// <summary>The image files (or every image in a folder of them, in name order) decoded and resized as <see cref="Load"/> does.</summary>
+    /// <exception cref="InvalidDataException">A file is not a readable image, or the folder holds none.</exception>
+    public static (string[] Files, float[][] Images) LoadFiles(string fileOrFolder, int height, int width, bool grayscale = true)
+    {
+        var files = Directory.Exists(fileOrFolder)
+            ? Directory.GetFiles(fileOrFolder, "*", SearchOption.AllDirectories).Where(f => Extensions.Contains(Path.GetExtension(f))).OrderBy(f => f, StringComparer.Ordinal).ToArray()
+            : File.Exists(fileOrFolder) ? [fileOrFolder] : throw new FileNotFoundException($"Image file or folder '{fileOrFolder}' does not exist.", fileOrFolder);
+        if (files.Length == 0) throw new InvalidDataException($"'{fileOrFolder}' holds no PNG, JPEG, BMP, GIF or WebP image.");
+        int channels = grayscale ? 1 : 3;
+        return (files, files.Select(file =>
+        {
+            var (pixels, h, w) = Read(file, grayscale);
+            return new ImageDataset(channels, h, w, [pixels], [0], ["image"]).Resize(height, width).Images[0];
+        }).ToArray());
+    }
+
     private static (float[] Pixels, int Height, int Width) Read(string file, bool grayscale)
     {
         using var bitmap = SKBitmap.Decode(file) ?? throw new InvalidDataException($"'{file}' is not a readable image.");

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using TorchSharp;
 using TransferLearning.ML.FineTuning;
 using TransferLearning.ML.Torch.Models;
@@ -50,6 +51,27 @@ public static class OnnxCatalogExtensions
         network.eval();
         return new NetworkTransformer(SourceNetwork.ImportedNetworkMethod, network, options.Device, new ModelInput(options.InputColumnName, "Feature"),
             [new OutputColumnSpec(options.OutputColumnName, ModelSpec.FeaturesOutput, OutputColumnKind.Vector)], null, null);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="model"/> (a trained classifier, transferred, adapted or imported
+    /// network) to <paramref name="path"/> as an ONNX model (opset 11), for ONNX Runtime or any ONNX
+    /// server. Input <c>input</c>: float [batch, row length], the transformer's input column(s);
+    /// one output per column of the transformer, under its name — class scores as float [batch,
+    /// classes], PredictedLabel as int64 [batch] holding the 0-based class index (ML.NET's key is
+    /// index + 1), vectors as float; class names in the metadata (<c>classes.{column}</c>). The ML.NET
+    /// steps before the network in a pipeline (Concatenate, normalisation, image loading) are not
+    /// part of it: an app applies them before calling ONNX Runtime.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The network has a part the exporter cannot write yet (named): custom layers, progressive columns, task encoders, heads other than classifier, regression and embedding.</exception>
+    public static void ExportOnnx(this TransferLearningCatalog catalog, NetworkTransformer model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var onnx = OnnxExport.Build(model);
+        using var file = File.Create(path);
+        onnx.WriteTo(file);
     }
 
     /// <summary>The layer specs, their shapes recorded by running each layer once on zeros with the real weights.</summary>

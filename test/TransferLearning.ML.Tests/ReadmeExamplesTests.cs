@@ -14,6 +14,7 @@ using TransferLearning.ML.Torch.Adaptation;
 using TransferLearning.ML.Torch.Metric;
 using TransferLearning.ML.Torch.Networks;
 using TransferLearning.ML.ZeroShot;
+using TransferLearning.ML.Onnx;
 
 namespace TransferLearning.ML.Tests;
 
@@ -161,6 +162,50 @@ public sealed class ReadmeExamplesTests
         var embedded = embedder.Transform(newClassRows);   // adds Embedding, unit length
         // --- end ---
         Assert.HasCount(60, embedded.GetColumn<float[]>("Embedding").ToArray());
+    }
+
+    [TestMethod]
+    public void PretrainedBackbone()
+    {
+        var ml = new MLContext(0);
+        var directory = TestData.TempDirectory("readme-images");
+        var digits = TestData.DigitsTrain;
+        var chosen = Enumerable.Range(0, 2).SelectMany(c => Enumerable.Range(0, digits.Count).Where(i => digits.Labels[i] == c).Take(8));
+        var files = chosen.Select(i =>
+        {
+            string path = Path.Combine(directory, $"{i}.png");
+            TestData.WritePng(path, digits.Images[i], digits.Width, digits.Height, tint: [1f, 0.8f, 0.6f]);
+            return new ImagePath { Path = path, Label = digits.ClassNames[digits.Labels[i]] };
+        }).ToArray();
+        var imageRows = ml.Data.LoadFromEnumerable(files);
+        // --- README ---
+        var backbone = ml.TransferLearning().ImportOnnx(ImageBackbones.ResNet18());
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Transforms.LoadImages("Image", imageFolder: null, inputColumnName: "Path"))
+            .Append(ml.Transforms.ResizeImages("Image", 224, 224))
+            .Append(ml.Transforms.ExtractPixels("Features", "Image"))        // planar RGB in [0, 255]
+            .Append(ml.TransferLearning().LayerTransfer(backbone, new LayerTransferOptions
+            {
+                FrozenLayers = 7,                            // preprocessing, stem and the first blocks keep ImageNet's weights
+                CopiedLayersLearningRateMultiplier = 0.1,    // the last blocks fine-tune at a tenth of the new head's rate
+                Epochs = 5,
+            }));
+        var model = pipeline.Fit(imageRows);                 // rows of (Path, Label)
+        // --- end ---
+        double accuracy = ml.MulticlassClassification.Evaluate(model.Transform(imageRows)).MicroAccuracy;
+        Assert.IsGreaterThan(0.8, accuracy, $"16 training images of two digits, learnt: {accuracy:P0}");
+        var pixels = model.Transform(imageRows).GetColumn<float[]>("Features").First();
+        Assert.AreEqual(3 * 224 * 224, pixels.Length);
+        Assert.IsTrue(pixels.Max() > 1, "ExtractPixels' defaults give values in [0, 255], as the backbone expects");
+        backbone.Dispose();
+        model.LastTransformer.Dispose();
+    }
+
+    private sealed class ImagePath
+    {
+        public string Path { get; set; } = "";
+
+        public string Label { get; set; } = "";
     }
 
     [TestMethod]

@@ -35,6 +35,21 @@ internal static class TestData
         return directory;
     }
 
+    /// <summary>Writes grey pixels in [0, 1] (row-major) as a PNG; with <paramref name="tint"/>, as colour: channel c is the grey value times tint[c].</summary>
+    public static void WritePng(string path, float[] pixels, int width, int height, float[]? tint = null)
+    {
+        using var bitmap = new SkiaSharp.SKBitmap(width, height, tint is null ? SkiaSharp.SKColorType.Gray8 : SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Opaque);
+        byte Channel(float v, int c) => (byte)MathF.Round(Math.Clamp(v * (tint?[c] ?? 1), 0, 1) * 255);
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                float v = pixels[y * width + x];
+                bitmap.SetPixel(x, y, new SkiaSharp.SKColor(Channel(v, 0), Channel(v, tint is null ? 0 : 1), Channel(v, tint is null ? 0 : 2)));
+            }
+        using var file = File.Create(path);
+        bitmap.Encode(file, SkiaSharp.SKEncodedImageFormat.Png, 100);
+    }
+
     public static string TempFile(string extension)
     {
         var directory = Path.Combine(Path.GetTempPath(), "tlml-tests");

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TransferLearning.ML.Torch.Training;
 using static TorchSharp.torch;
 
 namespace TransferLearning.ML.Torch.Adaptation;
@@ -36,15 +37,15 @@ internal static class ProxyADistance
 
         var weights = new TorchSharp.Modules.Parameter(torch.zeros(x.shape[1], 1, device: x.device));
         var bias = new TorchSharp.Modules.Parameter(torch.zeros(1, device: x.device));
-        using (var optimizer = optim.Adam([weights, bias], 0.01, weight_decay: 1e-3))
+        using (var optimizer = new ParameterUpdater([([weights, bias], 0.01)], OptimizerKind.Adam, momentum: 0, weightDecay: 1e-3))
         {
             for (int step = 0; step < Steps; step++)
             {
                 using var stepScope = torch.NewDisposeScope();
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var logits = x.matmul(weights).squeeze(1) + bias;
                 nn.functional.binary_cross_entropy_with_logits(logits, y).backward();
-                optimizer.step();
+                optimizer.Step();
             }
             using var noGrad = torch.no_grad();
             double Error(Tensor rows, double label)

@@ -51,7 +51,7 @@ internal static class TrainingLoop
         long totalSteps = (long)stepsPerEpoch * options.Epochs;
         var groups = step.ParameterGroups.Where(g => g.Parameters.Count > 0).ToArray();
         using var optimizer = CreateOptimizer(groups, options);
-        var controllers = optimizer.ParamGroups.ToArray();
+        var controllers = optimizer.Groups;
 
         using var validation = validationRows.Length > 0 ? torch.tensor(validationRows, device: device) : null;
         var history = new List<TrainingProgress>();
@@ -74,15 +74,15 @@ internal static class TrainingLoop
                     checkAlive?.Invoke();
                     double p = (double)((long)(epoch - 1) * stepsPerEpoch + s) / totalSteps;
                     learningRate = options.LearningRate * LearningRateSchedules.Factor(options.LearningRateSchedule, p);
-                    for (int g = 0; g < controllers.Length; g++)
+                    for (int g = 0; g < controllers.Count; g++)
                         controllers[g].LearningRate = learningRate * groups[g].LearningRateMultiplier;
 
                     using (var scope = torch.NewDisposeScope())
                     {
-                        optimizer.zero_grad();
+                        optimizer.ZeroGrad();
                         var loss = step.Loss(batches.Next(s), p);
                         loss.Total.backward();
-                        optimizer.step();
+                        optimizer.Step();
                         double value = loss.Total.item<float>();
                         if (!double.IsFinite(value))
                             throw new InvalidOperationException(
@@ -192,22 +192,13 @@ internal static class TrainingLoop
         }
     }
 
-    private static optim.Optimizer CreateOptimizer(ParameterGroup[] groups, TrainingOptions options)
+    private static ParameterUpdater CreateOptimizer(ParameterGroup[] groups, TrainingOptions options)
     {
         if (groups.Length == 0)
             throw new InvalidOperationException("Nothing to train: every parameter is frozen.");
-        return options.Optimizer switch
-        {
-            OptimizerKind.Adam => optim.Adam(
-                groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters, options.LearningRate * g.LearningRateMultiplier,
-                    weight_decay: options.WeightDecay)),
-                options.LearningRate, weight_decay: options.WeightDecay),
-            OptimizerKind.Sgd => optim.SGD(
-                groups.Select(g => new TorchSharp.Modules.SGD.ParamGroup(g.Parameters, options.LearningRate * g.LearningRateMultiplier,
-                    momentum: options.Momentum, weight_decay: options.WeightDecay)),
-                options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimizer."),
-        };
+        if (!Enum.IsDefined(options.Optimizer)) throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimizer.");
+        return new ParameterUpdater(groups.Select(g => ((IReadOnlyList<Tensor>)g.Parameters.ToArray(), options.LearningRate * g.LearningRateMultiplier)),
+            options.Optimizer, options.Momentum, options.WeightDecay);
     }
 
     /// <summary>A copy of the model's state that survives the steps' dispose scopes.</summary>

@@ -151,7 +151,7 @@ public sealed class NetworkClassifierTests
         for (int i = 0; i < digits.Count; i++)
         {
             var path = Path.Combine(directory, $"{i}.png");
-            WritePng(path, digits.Images[i], digits.Width, digits.Height);
+            TestData.WritePng(path, digits.Images[i], digits.Width, digits.Height);
             rows.Add(new ImageFile { Path = path, Label = digits.ClassNames[digits.Labels[i]] });
         }
 
@@ -201,19 +201,6 @@ public sealed class NetworkClassifierTests
             Assert.AreEqual(warm, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount, "Transform frees every block's tensors");
         }
         Assert.AreEqual(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount, "Dispose frees the network and buffers");
-    }
-
-    private static void WritePng(string path, float[] pixels, int width, int height)
-    {
-        using var bitmap = new SkiaSharp.SKBitmap(width, height, SkiaSharp.SKColorType.Gray8, SkiaSharp.SKAlphaType.Opaque);
-        for (int y = 0; y < height; y++)
-            for (int x = 0; x < width; x++)
-            {
-                byte v = (byte)MathF.Round(pixels[y * width + x] * 255);
-                bitmap.SetPixel(x, y, new SkiaSharp.SKColor(v, v, v));
-            }
-        using var file = File.Create(path);
-        bitmap.Encode(file, SkiaSharp.SKEncodedImageFormat.Png, 100);
     }
 
     private sealed class Collect(List<TrainingProgress> reports) : IProgress<TrainingProgress>
