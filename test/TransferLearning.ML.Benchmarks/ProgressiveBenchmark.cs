@@ -43,12 +43,12 @@ internal static class ProgressiveBenchmark
             var ml = new MLContext(seed);
             var (optTrain, optTest) = optdigits.SplitPerClass(10, seed);
             var fashionFew = fashionTrain.SplitPerClass(10, seed).Selected.Resize(20, 20);
-            var a = Keyed(ml, digitsTrain);
-            var b = Keyed(ml, optTrain);
-            var c = Keyed(ml, fashionFew);
-            var aTest = Keyed(ml, digitsTest);
-            var bTest = Keyed(ml, optTest);
-            var cTest = Keyed(ml, fashionTest);
+            var a = BenchmarkData.Keyed(ml, digitsTrain);
+            var b = BenchmarkData.Keyed(ml, optTrain);
+            var c = BenchmarkData.Keyed(ml, fashionFew);
+            var aTest = BenchmarkData.Keyed(ml, digitsTest);
+            var bTest = BenchmarkData.Keyed(ml, optTest);
+            var cTest = BenchmarkData.Keyed(ml, fashionTest);
             double Accuracy(ITransformer model, IDataView test, string task = "") =>
                 ml.MulticlassClassification.Evaluate(model.Transform(test), "Label", task.Length == 0 ? "Score" : $"Score.{task}",
                     task.Length == 0 ? "PredictedLabel" : $"PredictedLabel.{task}").MicroAccuracy;
@@ -104,10 +104,6 @@ internal static class ProgressiveBenchmark
         Console.WriteLine();
         Console.WriteLine($"Total time {watch.Elapsed.TotalMinutes:F1} min.");
     }
-
-    private static IDataView Keyed(MLContext ml, ImageDataset data) =>
-        ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
-            .Fit(data.ToDataView(ml)).Transform(data.ToDataView(ml));
 
     /// <summary>Accuracy on <paramref name="test"/> of <paramref name="old"/>'s head on <paramref name="tuned"/>'s layers: what fine-tuning left of the old task.</summary>
     private static double OldHeadAccuracy(NetworkTransformer old, NetworkTransformer tuned, ImageDataset test)

@@ -70,8 +70,8 @@ internal static class SelfTaughtBenchmark
                     var (few, rest) = pair.Target.SplitPerClass(perClass, seed);
                     // optdigits has no separate test part: its test rows are the ones not drawn as labels.
                     var testImages = ReferenceEquals(pair.Target, pair.Test) ? rest : pair.Test;
-                    var train = Keyed(ml, few);
-                    var test = Keyed(ml, testImages);
+                    var train = BenchmarkData.Keyed(ml, few);
+                    var test = BenchmarkData.Keyed(ml, testImages);
                     string key = $"{pair.Name}|{perClass}";
                     double Linear(ITransformer? featurizer, string column)
                     {
@@ -99,7 +99,7 @@ internal static class SelfTaughtBenchmark
                 }
 
                 // Clustering 1000 target rows.
-                var rows = Keyed(ml, pair.Test.Subset(Enumerable.Range(0, pair.Test.Count).Where(i => i % Math.Max(1, pair.Test.Count / 1000) == 0).Take(1000)));
+                var rows = BenchmarkData.Keyed(ml, pair.Test.Subset(Enumerable.Range(0, pair.Test.Count).Where(i => i % Math.Max(1, pair.Test.Count / 1000) == 0).Take(1000)));
                 var auxiliary = ml.Data.TakeRows(unlabelled, 2000);
                 void Cluster(string name, Func<IDataView> cluster)
                 {
@@ -177,8 +177,4 @@ internal static class SelfTaughtBenchmark
         Console.WriteLine($"Total {watch.Elapsed.TotalMinutes:F1} min.");
     }
 
-    // Keys by value, so that the labelled rows and the test rows (keyed apart) share one class order.
-    private static IDataView Keyed(MLContext ml, ImageDataset data) =>
-        ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
-            .Fit(data.ToDataView(ml)).Transform(data.ToDataView(ml));
 }

@@ -49,7 +49,17 @@ internal static class ClusterCommand
                     Clusters = r.GetValue(clusters), FeatureClusters = r.GetValue(featureClusters), Tradeoff = r.GetValue(tradeoff), Iterations = r.GetValue(iterations), Seed = r.GetValue(seed),
                 }).Fit(concatenate.Transform(rows));
             }
-            else clustering = ml.Transforms.NormalizeMinMax("Features").Append(ml.Clustering.Trainers.KMeans(numberOfClusters: r.GetValue(clusters))).Fit(concatenate.Transform(rows));
+            else
+            {
+                long count = CountRows(rows);
+                if (r.GetValue(clusters) > count)
+                    throw new ArgumentException($"-k is {r.GetValue(clusters)}, but '{Path.GetFileName(path)}' has only {count} rows: ask for at most that many clusters.");
+                // k-means++ seeding: ML.NET's default k-means|| fails on small sets with "too few examples".
+                clustering = ml.Transforms.NormalizeMinMax("Features").Append(ml.Clustering.Trainers.KMeans(new Microsoft.ML.Trainers.KMeansTrainer.Options
+                {
+                    NumberOfClusters = r.GetValue(clusters), InitializationAlgorithm = Microsoft.ML.Trainers.KMeansTrainer.InitializationAlgorithm.KMeansPlusPlus,
+                })).Fit(concatenate.Transform(rows));
+            }
             var model = new TransformerChain<ITransformer>(concatenate, clustering);
             var scored = model.Transform(rows);
             var sizes = scored.GetColumn<uint>("PredictedLabel").GroupBy(c => c).OrderBy(g => g.Key).Select(g => $"{g.Key - 1}: {g.Count()}");
@@ -66,5 +76,13 @@ internal static class ClusterCommand
             return 0;
         }));
         return command;
+    }
+
+    private static long CountRows(IDataView rows)
+    {
+        long count = 0;
+        using var cursor = rows.GetRowCursor([]);
+        while (cursor.MoveNext()) count++;
+        return count;
     }
 }

@@ -172,6 +172,13 @@ internal static class BadInputTable
         yield return Cli("tlml adapt", "a target with columns the source lacks", () => ["adapt", "--source", Csv("digits.csv"), "--target", Csv("wider.csv", extraColumns: 2), "--epochs", "1"],
             "--target has 2 column(s) the source does not", "'extra0'");
         yield return Cli("tlml multitask", "a misspelt --labels entry", () => ["multitask", "--data", Csv("digits.csv"), "--labels", "label,Lable"], "(--labels)", "Did you mean 'Label'?");
+        yield return Cli("tlml transfer", "a source model that does not exist", () => ["transfer", "--source", Path.Combine(Directory.Value, "absent-source.zip"), "--data", Csv("digits.csv")],
+            "absent-source.zip", "does not exist");
+        yield return Cli("tlml cluster", "more clusters than rows", () => ["cluster", "--data", Csv("digits.csv"), "-k", "500", "--output", Path.Combine(Directory.Value, "k.zip")], "500", "100");
+        yield return Cli("tlml images", "a folder without class subfolders", () => ["images", "--folder", Directory.Value], "no subfolder with images", "one subfolder per class");
+        yield return Cli("tlml export", "a file that is not a model", () => ["export", "--model", Csv("digits.csv"), "--onnx", Path.Combine(Directory.Value, "x.onnx")], "zip");
+        yield return Cli("tlml predict", "--images for a model trained from a CSV", () => ["predict", "--model", SavedCliModel(), "--images", Directory.Value],
+            "cli-model.images.json", "tlml images writes next to its model");
         yield return Cli("tlml demo", "--labels-per-class 0", () => ["demo", "--labels-per-class", "0"], "--labels-per-class must be at least 1");
     }
 
