@@ -7,6 +7,7 @@
 #   photos/         12 nature photos (GPL-2+), the backgrounds of the MNIST-M style target <- Debian mate-backgrounds
 #   wordnet/        WordNet 3.0 noun index and data (WordNet licence), for hypernym class descriptions <- Debian wordnet-base
 #   reuters/        Reuters-21578 corn and grain ARFF files (Weka's examples; the same documents, two label sets) <- Debian weka
+#   onnx-node-tests/ ONNX's per-operator test cases (model + inputs + reference outputs; Apache-2.0), the importer's conformance check <- Debian libonnx-testdata
 #   hershey/        the 32 Hershey vector fonts (.jhf; Hershey licence: free use with acknowledgement), the few-shot glyphs <- Debian hershey-fonts-data
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +48,17 @@ extract() {
   echo "$target: fetched from $(basename "$deb")"
 }
 
+# extract_tree PACKAGE TARGET-DIR PATH: a folder of a Debian package with its structure kept, into TARGET-DIR.
+extract_tree() {
+  local package=$1 target=$2 path=$3
+  [[ -d "$cache/$target" ]] && { echo "$target: present"; return; }
+  fetch_deb "$package"
+  mkdir -p "$cache/$target"
+  local strip=$(( $(tr -cd / <<<"$path" | wc -c) + 2 ))
+  dpkg-deb --fsys-tarfile "$(deb_of "$package")" | tar -x -C "$cache/$target" --strip-components="$strip" "./$path"
+  echo "$target: fetched from $(basename "$(deb_of "$package")")"
+}
+
 extract dataset-fashion-mnist fashion-mnist \
   usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz \
   usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz \
@@ -59,5 +71,7 @@ extract weka reuters \
   usr/share/doc/weka/examples/ReutersCorn-train.arff usr/share/doc/weka/examples/ReutersCorn-test.arff \
   usr/share/doc/weka/examples/ReutersGrain-train.arff usr/share/doc/weka/examples/ReutersGrain-test.arff
 
-echo "datasets in $cache"
 extract hershey-fonts-data hershey 'usr/share/hershey-fonts/*.jhf'
+extract_tree libonnx-testdata onnx-node-tests usr/share/libonnx-testdata/data/node
+
+echo "datasets in $cache"

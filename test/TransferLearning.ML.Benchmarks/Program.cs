@@ -1,6 +1,6 @@
 using TransferLearning.ML.Benchmarks;
 
-// usage: TransferLearning.ML.Benchmarks [foundation [--repeats N] | layer-transfer [--plot PATH] | domain-adaptation | zero-shot [--only TABLE] | model-fuzz [--v1 FIXTURES] | multitask | progressive | few-shot [--quick] | self-taught | backbones [--quick]]
+// usage: TransferLearning.ML.Benchmarks [foundation [--repeats N] | layer-transfer [--plot PATH] | domain-adaptation | zero-shot [--only TABLE] | model-fuzz [--v1 FIXTURES] | multitask | progressive | few-shot [--quick] | self-taught | backbones [--quick] | onnx-conformance]
 var name = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "foundation";
 int repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).FirstOrDefault(3);
 switch (name)
@@ -23,6 +23,9 @@ switch (name)
     case "self-taught":
         SelfTaughtBenchmark.Run();
         return 0;
+    case "onnx-conformance":
+        OnnxConformanceBenchmark.Run();
+        return 0;
     case "backbones":
         BackboneBenchmark.Run(args.Contains("--quick"));
         return 0;
@@ -36,6 +39,6 @@ switch (name)
         ZeroShotBenchmark.Run(args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault());
         return 0;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{name}'; known: foundation, layer-transfer, domain-adaptation, zero-shot, model-fuzz, multitask, progressive, few-shot, self-taught, backbones");
+        Console.Error.WriteLine($"unknown benchmark '{name}'; known: foundation, layer-transfer, domain-adaptation, zero-shot, model-fuzz, multitask, progressive, few-shot, self-taught, backbones, onnx-conformance");
         return 2;
 }

@@ -98,15 +98,16 @@ internal sealed class OnnxGraphBlock : nn.Module<Tensor, Tensor>
                 {
                     var a = node.Int("transA", 0) != 0 ? X(0).t() : X(0);
                     var b = node.Int("transB", 0) != 0 ? X(1).t() : X(1);
-                    var y = a.matmul(b) * node.Float("alpha", 1f);
+                    var y = MatMul(node, a, b) * node.Float("alpha", 1f);
                     return [x.Length > 2 && x[2] is Tensor c ? y + c * node.Float("beta", 1f) : y];
                 }
-            case "MatMul": return [X(0).matmul(X(1))];
+            case "MatMul": return [MatMul(node, X(0), X(1))];
             case "Flatten":
                 {
                     long axis = node.Int("axis", 1);
                     var input = X(0);
                     if (axis < 0) axis += input.dim();
+                    if (axis != 1) throw AcrossRows(node, $"axis {node.Int("axis", 1)}");
                     long outer = input.shape.Take((int)axis).Aggregate(1L, (p, d) => p * d);
                     return [input.reshape(outer, -1)];
                 }
@@ -116,9 +117,22 @@ internal sealed class OnnxGraphBlock : nn.Module<Tensor, Tensor>
                     var input = X(0);
                     // 0 copies the input's dimension; the batch dimension stays the batch's, whatever the graph recorded.
                     for (int i = 0; i < target.Length; i++) if (target[i] == 0 || i == 0 && target[i] > 0) target[i] = input.shape[i];
+                    if (target.Length == 0 || target[0] != input.shape[0] && target[0] != -1 || target[0] == -1 && target.Skip(1).Any(d => d == -1))
+                        throw AcrossRows(node, $"target shape [{string.Join(", ", target)}]");
+                    if (target[0] == -1) target[0] = input.shape[0];
+                    long known = target.Where(d => d > 0).Aggregate(1L, (a, b) => a * b);
+                    if (target.All(d => d > 0) ? known != input.numel() : known == 0 || input.numel() % known != 0)
+                        throw AcrossRows(node, $"target shape [{string.Join(", ", target)}] for {input.numel()} values");
                     return [input.reshape(target)];
                 }
-            case "Concat": return [torch.cat(x.Select((t, i) => t ?? X(i)).ToArray(), node.Int("axis", 1))];
+            case "Concat":
+                {
+                    var inputs = x.Select((t, i) => t ?? X(i)).ToArray();
+                    long axis = node.Int("axis", 1);
+                    if (axis == 0 || axis < 0 && axis + inputs[0].dim() == 0) throw AcrossRows(node, "axis 0");
+                    if (inputs.Any(t => t.shape[0] != inputs[0].shape[0])) throw AcrossRows(node, "inputs of different first dimensions");
+                    return [torch.cat(inputs, axis)];
+                }
             case "Split":
                 {
                     long axis = node.Int("axis", 0);
@@ -140,10 +154,28 @@ internal sealed class OnnxGraphBlock : nn.Module<Tensor, Tensor>
             case "Transpose":
                 {
                     var permutation = node.IntList("perm") ?? Enumerable.Range(0, (int)X(0).dim()).Reverse().Select(i => (long)i).ToArray();
+                    if (permutation.Length == 0 || permutation[0] != 0) throw AcrossRows(node, $"perm [{string.Join(", ", permutation)}]");
                     return [X(0).permute(permutation)];
                 }
             default: throw new NotSupportedException($"ONNX operator '{node.OpType}' (node '{node.Name}') is not supported.");
         }
+    }
+
+    /// <summary>An operation that would mix rows: the importer reads the first dimension as the batch of independent rows.</summary>
+    private static InvalidDataException AcrossRows(OnnxNodeSpec node, string what) =>
+        new($"ONNX node '{node.Name}' ({node.OpType}) works across the first dimension ({what}), which the importer reads as the batch of independent rows.");
+
+    /// <summary>
+    /// A matrix product after checking the shapes: libtorch's matmul error escapes TorchSharp 0.107's
+    /// native wrapper and aborts the process, so a graph whose shapes do not fit must be refused here.
+    /// </summary>
+    private static Tensor MatMul(OnnxNodeSpec node, Tensor a, Tensor b)
+    {
+        long inner = a.shape[^1], rows = b.dim() == 1 ? b.shape[0] : b.shape[^2];
+        if (a.dim() < 1 || b.dim() < 1 || inner != rows)
+            throw new InvalidDataException($"ONNX node '{node.Name}' ({node.OpType}): shapes [{string.Join(", ", a.shape)}] and [{string.Join(", ", b.shape)}] cannot be multiplied " +
+                "(the importer reads the first input's first dimension as the batch of rows).");
+        return a.matmul(b);
     }
 
     private Device CurrentDevice() => parameters().FirstOrDefault()?.device ?? buffers().FirstOrDefault()?.device ?? torch.CPU;
@@ -163,7 +195,7 @@ internal sealed class OnnxGraphBlock : nn.Module<Tensor, Tensor>
         bool ceil = node.Int("ceil_mode", 0) != 0;
         var pads = Pads(node);
         if (max)
-            return nn.functional.max_pool2d(Pad(x, node, float.NegativeInfinity), kernel, strides, ceil_mode: ceil);
+            return nn.functional.max_pool2d(Pad(x, node, float.NegativeInfinity), kernel, strides, dilation: node.IntList("dilations") ?? [1, 1], ceil_mode: ceil);
         if (pads.All(p => p == 0) || node.Int("count_include_pad", 0) != 0)
             return nn.functional.avg_pool2d(Pad(x, node, 0f), kernel, strides, ceil_mode: ceil);
         // Padding excluded from the count: sum over the padded input, divided by the number of real cells in each window.

@@ -34,6 +34,7 @@ public sealed class OnnxImportTests
             [Node("Add", ["X", "A"], ["a"]), Node("Sub", ["a", "S"], ["b"]), Node("Mul", ["b", "M"], ["c"]), Node("Div", ["c", "D"], ["Y"])],
             Floats("A", [4, 1, 1], r), Floats("S", [1, 6], r), Floats("M", [4, 6, 6], r), Floats("D", [4, 1, 1], r, offset: 3f));
         yield return G("MaxPool, asymmetric pads", 11, Image, [Node("MaxPool", ["X"], ["Y"], ("kernel_shape", new long[] { 3, 3 }), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 0, 0 }))]);
+        yield return G("MaxPool with dilations", 11, Image, [Node("MaxPool", ["X"], ["Y"], ("kernel_shape", new long[] { 2, 2 }), ("dilations", new long[] { 2, 2 }))]);
         yield return G("AveragePool, pads excluded from the count", 11, Image,
             [Node("AveragePool", ["X"], ["Y"], ("kernel_shape", new long[] { 3, 3 }), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 }))]);
         yield return G("AveragePool, pads counted", 11, Image,
@@ -79,6 +80,13 @@ public sealed class OnnxImportTests
         StringAssert.Contains(error.Message, "node 'lrn_Y' (LRN)");
         StringAssert.Contains(error.Message, "operator 'LRN'");
         StringAssert.Contains(error.Message, "Supported: Conv");
+        // Operations across the first dimension would mix the rows the importer treats as independent.
+        string across = Save(Model(11, Image, [Node("Transpose", ["X"], ["Y"], ("perm", new long[] { 1, 0, 2, 3 }))]));
+        var mixing = Assert.Throws<InvalidDataException>(() => new MLContext(0).TransferLearning().ImportOnnx(new OnnxImportOptions { ModelPaths = [across] }));
+        StringAssert.Contains(mixing.Message, "works across the first dimension");
+        string mismatch = Save(Model(11, [2, 4], [Node("MatMul", ["X", "W"], ["Y"])], Floats("W", [3, 2], new Random(1))));
+        var shapes = Assert.Throws<InvalidDataException>(() => new MLContext(0).TransferLearning().ImportOnnx(new OnnxImportOptions { ModelPaths = [mismatch] }));
+        StringAssert.Contains(shapes.Message, "cannot be multiplied");
         var notOnnx = TestData.TempFile(".onnx");
         File.WriteAllText(notOnnx, "not a protobuf at all, just text");
         Assert.Throws<InvalidDataException>(() => new MLContext(0).TransferLearning().ImportOnnx(new OnnxImportOptions { ModelPaths = [notOnnx] }));
