@@ -53,13 +53,12 @@ internal sealed class LayerTransferRecipe
         var copiedParameters = network.named_parameters().Where(p => copiedNames.Contains(p.name)).Select(p => p.parameter).ToArray();
         var freshParameters = network.named_parameters().Where(p => !copiedNames.Contains(p.name)).Select(p => p.parameter).ToArray();
         // The frozen blocks: every copied one, or the first FrozenLayers of them from the input side (partial unfreezing).
-        var frozen = _settings.FreezeCopiedLayers ? copied.Order().Take(_settings.FrozenLayers ?? copied.Length).ToHashSet() : [];
-        foreach (int block in frozen) network.Freeze(block);
-        var unfrozenNames = copied.Where(b => !frozen.Contains(b)).SelectMany(b => network.BlockParameters(b)).Select(p => p.Name).ToHashSet();
-        var unfrozenCopied = network.named_parameters().Where(p => unfrozenNames.Contains(p.name)).Select(p => p.parameter).ToArray();
+        if (_settings.FreezeCopiedLayers)
+            foreach (int block in copied.Order().Take(_settings.FrozenLayers ?? copied.Length)) network.Freeze(block);
+        var unfrozenCopied = copiedParameters.Where(p => p.requires_grad).ToArray();
 
         using var l2Sp = _settings.L2Sp is L2SpOptions l2
-            ? new L2SpPenalty(copiedParameters.Where(p => p.requires_grad), freshParameters, l2.Alpha, l2.Beta)
+            ? new L2SpPenalty(unfrozenCopied, freshParameters, l2.Alpha, l2.Beta)
             : null;
         using var sourceHead = _settings.Distillation is null ? null : CopySourceHead(context.Device);
         using var teacher = _settings.Distillation is null ? null : TeacherLogits(context.Features);
