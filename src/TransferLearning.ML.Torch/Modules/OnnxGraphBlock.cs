@@ -108,8 +108,7 @@ internal sealed class OnnxGraphBlock : nn.Module<Tensor, Tensor>
                     var input = X(0);
                     if (axis < 0) axis += input.dim();
                     if (axis != 1) throw AcrossRows(node, $"axis {node.Int("axis", 1)}");
-                    long outer = input.shape.Take((int)axis).Aggregate(1L, (p, d) => p * d);
-                    return [input.reshape(outer, -1)];
+                    return [input.reshape(input.shape[0], -1)];
                 }
             case "Reshape":
                 {
@@ -193,13 +192,12 @@ internal sealed class OnnxGraphBlock : nn.Module<Tensor, Tensor>
         var kernel = node.IntList("kernel_shape") ?? throw new InvalidDataException($"ONNX node '{node.Name}' ({node.OpType}) has no kernel_shape.");
         var strides = node.IntList("strides") ?? [1, 1];
         bool ceil = node.Int("ceil_mode", 0) != 0;
-        var pads = Pads(node);
         if (max)
             return nn.functional.max_pool2d(Pad(x, node, float.NegativeInfinity), kernel, strides, dilation: node.IntList("dilations") ?? [1, 1], ceil_mode: ceil);
-        if (pads.All(p => p == 0) || node.Int("count_include_pad", 0) != 0)
-            return nn.functional.avg_pool2d(Pad(x, node, 0f), kernel, strides, ceil_mode: ceil);
+        var averages = nn.functional.avg_pool2d(Pad(x, node, 0f), kernel, strides, ceil_mode: ceil);
+        if (Pads(node).All(p => p == 0) || node.Int("count_include_pad", 0) != 0) return averages;
         // Padding excluded from the count: sum over the padded input, divided by the number of real cells in each window.
-        var sums = nn.functional.avg_pool2d(Pad(x, node, 0f), kernel, strides, ceil_mode: ceil) * (kernel[0] * kernel[1]);
+        var sums = averages * (kernel[0] * kernel[1]);
         var ones = Pad(torch.ones([1, 1, x.shape[2], x.shape[3]], device: x.device), node, 0f);
         var counts = nn.functional.avg_pool2d(ones, kernel, strides, ceil_mode: ceil) * (kernel[0] * kernel[1]);
         return sums / counts;
