@@ -11,12 +11,23 @@ namespace TransferLearning.ML.Cli;
 /// </summary>
 internal static class CsvData
 {
+    // Files already checked, by path, size and write time: a command reads a file's header several times, and each check scans the whole file.
+    private static readonly Dictionary<(string Path, long Length, DateTime Written), string[]> Checked = [];
+
     /// <summary>The header's column names, after checking that every row has as many cells and that there is at least one row.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is empty, has no data rows, or a row has a different number of cells than the header.</exception>
     public static string[] Header(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Data file '{path}' does not exist.", path);
+        var file = new FileInfo(path);
+        var key = (file.FullName, file.Length, file.LastWriteTimeUtc);
+        if (!Checked.TryGetValue(key, out var header)) Checked[key] = header = Check(path);
+        return (string[])header.Clone();
+    }
+
+    private static string[] Check(string path)
+    {
         using var reader = new StreamReader(path);
         var line = reader.ReadLine() ?? throw new InvalidDataException($"'{path}' is empty: a header row is needed.");
         var header = line.Split(',').Select(h => h.Trim().Trim('"')).ToArray();

@@ -27,6 +27,9 @@ internal sealed record ImageInput(int Height, int Width, int Channels, float Pix
     public (string[] Files, float[][] Rows) Read(string fileOrFolder)
     {
         var (files, images) = Datasets.ImageFolder.LoadFiles(fileOrFolder, Height, Width, grayscale: Channels == 1);
-        return (files, images.Select(i => i.Select(v => v * PixelScale).ToArray()).ToArray());
+        return (files, Scale(images));
     }
+
+    /// <summary>Decoded images (values in [0, 1]) at the model's pixel scale.</summary>
+    public float[][] Scale(IEnumerable<float[]> images) => images.Select(i => i.Select(v => v * PixelScale).ToArray()).ToArray();
 }

@@ -45,7 +45,7 @@ internal static class ImagesCommand
             var ml = new MLContext(options.Seed);
             var images = AnsiConsole.Status().Start("Reading the images…", _ => ImageFolder.Load(r.GetValue(folder)!.FullName, Side, Side, grayscale: false));
             var input = new ImageInput(Side, Side, 3, 255f); // ResNet18 reads RGB in [0, 255]
-            var scaled = new ImageDataset(3, Side, Side, images.Images.Select(i => i.Select(v => v * input.PixelScale).ToArray()).ToArray(), images.Labels, images.ClassNames);
+            var scaled = new ImageDataset(3, Side, Side, input.Scale(images.Images), images.Labels, images.ClassNames);
             AnsiConsole.MarkupLine($"[bold]{images.Count}[/] images of {images.ClassNames.Count} classes ({Markup.Escape(string.Join(", ", images.ClassNames))}), resized to {Side}x{Side}.");
             var split = ml.Data.TrainTestSplit(scaled.ToDataView(ml), r.GetValue(testFraction), seed: options.Seed);
             var labelMap = ml.Transforms.Conversion.MapValueToKey(ModelOutput.LabelKeyColumn, "Label").Fit(split.TrainSet);
