@@ -85,7 +85,7 @@ public sealed partial class TransferLearningCatalog
     /// <summary>
     /// Zero-shot metrics of a scored view: top-1 accuracy, hit@<paramref name="k"/>, per-class and
     /// mean per-class accuracy, and, given the seen classes (generalised zero-shot), the seen and
-    /// unseen accuracies and their harmonic mean.
+    /// unseen accuracies, their harmonic mean, and the seen–unseen curve with its area (AUSUC).
     /// </summary>
     /// <param name="scored">A zero-shot model's output (its Score slot names name the candidates).</param>
     /// <param name="trueClassColumnName">The true class: text, or a key with text key values.</param>

@@ -380,6 +380,33 @@ public sealed class ReadmeExamplesTests
         StringAssert.StartsWith(output.ToString(), "top-1 ");
     }
 
+    [TestMethod]
+    public void ConSECalibration()
+    {
+        var ml = new MLContext(0);
+        var (table, seenNames, unseenNames, makeRows) = Tests.ZeroShot.ZeroShotTests.ZooSetup(ml);
+        var standIns = seenNames.Take(3).ToArray();
+        var seenClassesWithoutStandIns = seenNames.Skip(3).ToArray();
+        var classifierWithoutStandIns = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.TransferLearning().NetworkClassifier(epochs: 20)).Fit(makeRows(seenClassesWithoutStandIns, 10, 1));
+        var heldOutSeenRows = makeRows(seenNames, 5, 2);
+        var seenClassifier = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.TransferLearning().NetworkClassifier(epochs: 20)).Fit(makeRows(seenNames, 10, 1));
+        var rows = makeRows(seenNames.Concat(unseenNames).ToArray(), 5, 3);
+
+        // --- README ---
+        // Choose ConSE's penalty on a classifier trained without some seen classes (standIns):
+        var probe = ml.TransferLearning().ConSE(new ConSEOptions { ClassDescriptions = table, Mode = ZeroShotMode.Generalized })
+            .Fit(classifierWithoutStandIns.Transform(heldOutSeenRows));
+        var best = ml.TransferLearning().EvaluateZeroShot(probe.Transform(classifierWithoutStandIns.Transform(heldOutSeenRows)), "Label",
+            seenClasses: seenClassesWithoutStandIns).BestCalibration!;
+        var gzsl = ml.TransferLearning().ConSE(new ConSEOptions { ClassDescriptions = table, Mode = ZeroShotMode.Generalized, SeenClassPenalty = best.Penalty })
+            .Fit(seenClassifier.Transform(rows));
+        // --- end ---
+        var metrics = ml.TransferLearning().EvaluateZeroShot(gzsl.Transform(seenClassifier.Transform(rows)), "Label", seenClasses: seenNames);
+        Assert.IsNotNull(metrics.HarmonicMean);
+        Assert.AreEqual(seenNames.Length + unseenNames.Length, gzsl.ClassLists["candidates"].Count);
+    }
+
     public sealed class Digit
     {
         [LoadColumn(0)] public string Label { get; set; } = "";

@@ -97,7 +97,8 @@ internal static class ZeroShotCommand
                 var metrics = ml.TransferLearning().EvaluateZeroShot(model.Transform(testData), labelName, k: 2, seenClasses: seen);
                 AnsiConsole.MarkupLine($"[bold]Top-1[/] {metrics.Top1Accuracy:P2}, hit@2 {metrics.HitAtK:P2}, mean per-class {metrics.MeanPerClassAccuracy:P2} on {metrics.Rows} rows");
                 if (metrics.HarmonicMean is double h)
-                    AnsiConsole.MarkupLine($"Generalised: seen {metrics.SeenAccuracy:P2}, unseen {metrics.UnseenAccuracy:P2}, harmonic mean {h:P2}");
+                    AnsiConsole.MarkupLine($"Generalised: seen {metrics.SeenAccuracy:P2}, unseen {metrics.UnseenAccuracy:P2}, harmonic mean {h:P2}" +
+                        (metrics.Ausuc is double area ? $"; AUSUC {area:P2} (area under the seen-unseen curve)" : ""));
                 if (r.GetValue(metricsPath) is string path)
                     File.WriteAllText(path, JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
             }

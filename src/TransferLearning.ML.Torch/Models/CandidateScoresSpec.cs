@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using TransferLearning.ML.Torch.Modules;
 
 namespace TransferLearning.ML.Torch.Models;
@@ -56,17 +57,28 @@ public sealed class CandidateScoresSpec(string name, string? input, int candidat
     /// </summary>
     public bool Probabilities { get; init; }
 
+    /// <summary>
+    /// A constant per candidate subtracted from the inference output (after any softmax): calibrated
+    /// stacking (Chao et al. 2016) subtracts one penalty from every seen class's score so that
+    /// generalised zero-shot models stop giving almost every row to a seen class. Default null (none);
+    /// otherwise one finite value per candidate.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<float>? Offsets { get; init; }
+
     /// <inheritdoc />
     public override int OutputSize(int inputSize)
     {
         RequirePositive(Candidates, "Candidates");
         RequirePositive(inputSize, "The input size");
         if (!Enum.IsDefined(Matching)) throw Invalid($"unknown matching {(int)Matching}.");
+        if (Offsets is not null && (Offsets.Count != Candidates || Offsets.Any(o => !float.IsFinite(o))))
+            throw Invalid($"Offsets must hold one finite value per candidate ({Candidates}); it has {Offsets.Count}{(Offsets.Any(o => !float.IsFinite(o)) ? ", not all finite" : "")}.");
         return Candidates;
     }
 
     internal override long StoredValues(int inputSize) => (long)Candidates * inputSize;
 
     internal override HeadModule CreateModule(int inputSize) => new CandidateScoresHead(OutputSize(inputSize), inputSize, Matching,
-        Probabilities || Matching == CandidateMatching.AttributeLikelihood);
+        Probabilities || Matching == CandidateMatching.AttributeLikelihood, Offsets?.ToArray());
 }

@@ -13,12 +13,15 @@ internal sealed class CandidateScoresHead : HeadModule
     private readonly Tensor table;
     private readonly CandidateMatching _matching;
     private readonly bool _probabilities;
+    private readonly float[]? _offsets;
+    private Tensor? _offsetTensor;
 
-    public CandidateScoresHead(int candidates, int length, CandidateMatching matching, bool probabilities) : base(nameof(CandidateScoresHead), candidates)
+    public CandidateScoresHead(int candidates, int length, CandidateMatching matching, bool probabilities, float[]? offsets = null) : base(nameof(CandidateScoresHead), candidates)
     {
         table = Buffer(nameof(table), candidates, length);
         _matching = matching;
         _probabilities = probabilities;
+        _offsets = offsets;
     }
 
     public override Tensor forward(Tensor input) => Scores(input, table, _matching);
@@ -28,7 +31,21 @@ internal sealed class CandidateScoresHead : HeadModule
         var scores = forward(input);
         // DAP's scores are log-likelihoods: normalised over the candidates they are its posterior p(class | x);
         // prototype classifiers normalise negative distances the same way.
-        return _probabilities ? nn.functional.softmax(scores, 1) : scores;
+        var output = _probabilities ? nn.functional.softmax(scores, 1) : scores;
+        if (_offsets is null) return output;
+        // The spec's constants, made once on the table's device (outside any dispose scope, freed with the module).
+        if (_offsetTensor is null || _offsetTensor.device_type != table.device_type || _offsetTensor.device_index != table.device_index)
+        {
+            _offsetTensor?.Dispose();
+            _offsetTensor = torch.tensor(_offsets, device: table.device).DetachFromDisposeScope();
+        }
+        return output - _offsetTensor;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _offsetTensor?.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>Scores of every row of <paramref name="input"/> against every row of <paramref name="candidates"/>; larger is better.</summary>

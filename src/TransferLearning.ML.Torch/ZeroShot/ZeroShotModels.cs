@@ -17,25 +17,32 @@ internal static class ZeroShotModels
     public const string Scores = "scores";
 
     /// <summary>DAP (Lampert et al. 2009): attributes (sigmoid for binary tables), matched against the candidates' descriptions.</summary>
-    public static ModelSpec AttributePrediction(NetworkSpec trunk, int attributes, bool binary, int candidates, CandidateMatching matching) => new()
+    public static ModelSpec AttributePrediction(NetworkSpec trunk, int attributes, bool binary, int candidates, CandidateMatching matching, float[]? offsets = null) => new()
     {
         Trunk = trunk,
-        Heads = [new RegressionHeadSpec(Attributes, attributes) { Sigmoid = binary }, new CandidateScoresSpec(Scores, Attributes, candidates, matching)],
+        Heads = [new RegressionHeadSpec(Attributes, attributes) { Sigmoid = binary }, new CandidateScoresSpec(Scores, Attributes, candidates, matching) { Offsets = offsets }],
     };
 
     /// <summary>DeViSE / ALE: f(x), scored by the dot product with the candidates' embeddings W φ(y).</summary>
-    public static ModelSpec AttributeEmbedding(NetworkSpec trunk, int embedding, int candidates) => new()
+    public static ModelSpec AttributeEmbedding(NetworkSpec trunk, int embedding, int candidates, float[]? offsets = null) => new()
     {
         Trunk = trunk,
-        Heads = [new EmbeddingHeadSpec(Embedding, embedding), new CandidateScoresSpec(Scores, Embedding, candidates, CandidateMatching.Dot)],
+        Heads = [new EmbeddingHeadSpec(Embedding, embedding), new CandidateScoresSpec(Scores, Embedding, candidates, CandidateMatching.Dot) { Offsets = offsets }],
     };
 
     /// <summary>ConSE (Norouzi et al. 2013) on a seen-class probability vector: no blocks, the convex combination, cosine to the candidates.</summary>
-    public static ModelSpec ConSE(int seen, int length, int topCount, int candidates) => new()
+    public static ModelSpec ConSE(int seen, int length, int topCount, int candidates, float[]? offsets = null) => new()
     {
         Trunk = new NetworkSpec { InputShape = [seen] },
-        Heads = [new ConvexCombinationSpec(Embedding, null, length, topCount), new CandidateScoresSpec(Scores, Embedding, candidates, CandidateMatching.Cosine)],
+        Heads = [new ConvexCombinationSpec(Embedding, null, length, topCount), new CandidateScoresSpec(Scores, Embedding, candidates, CandidateMatching.Cosine) { Offsets = offsets }],
     };
+
+    /// <summary>Calibrated stacking's offsets: <paramref name="penalty"/> for each seen candidate, 0 for the others; null when nothing is offset.</summary>
+    public static float[]? SeenOffsets(IReadOnlyList<string> seen, IReadOnlyList<string> candidates, double penalty)
+    {
+        if (penalty == 0 || !candidates.Any(seen.Contains)) return null;
+        return candidates.Select(c => seen.Contains(c) ? (float)penalty : 0f).ToArray();
+    }
 
     /// <summary>The matching of an <see cref="AttributeMatching"/> option.</summary>
     public static CandidateMatching Matching(AttributeMatching matching) => matching switch

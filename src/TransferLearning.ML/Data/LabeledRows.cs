@@ -21,6 +21,14 @@ internal sealed class LabeledRows
     /// <summary>Rows already read and checked elsewhere (e.g. several feature columns side by side), without labels.</summary>
     public static LabeledRows FromFeatures(float[] features, int count, int length) => new(features, [], count, length);
 
+    /// <summary>The rows at <paramref name="indices"/>, in that order, with their labels mapped by <paramref name="relabel"/>.</summary>
+    public LabeledRows Select(IReadOnlyList<int> indices, Func<long, long> relabel)
+    {
+        var features = new float[(long)indices.Count * Length];
+        for (int i = 0; i < indices.Count; i++) Array.Copy(Features, (long)indices[i] * Length, features, (long)i * Length, Length);
+        return new(features, Labels.Length == 0 ? [] : indices.Select(i => relabel(Labels[i])).ToArray(), indices.Count, Length);
+    }
+
     /// <summary>Row-major features, <see cref="Count"/> x <see cref="Length"/>.</summary>
     public float[] Features { get; }
 

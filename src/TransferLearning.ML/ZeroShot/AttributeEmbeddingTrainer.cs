@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using TransferLearning.ML.Torch.Models;
+using TransferLearning.ML.Torch.Training;
 using TransferLearning.ML.Torch.ZeroShot;
 
 namespace TransferLearning.ML.ZeroShot;
@@ -21,14 +23,11 @@ public sealed class AttributeEmbeddingTrainer : ZeroShotTrainingEstimator<Attrib
 
     private protected override string VectorColumnName => "Embedding";
 
-    /// <summary>Trains f and g on the seen-class rows.</summary>
-    /// <exception cref="ArgumentException">A column is wrong, a training class is not in the table, or there is no candidate class.</exception>
-    public override NetworkTransformer Fit(IDataView input)
+    private protected override (string, ModelSpec, string, TrainingPlan) Build(string[] seen, string[] candidates, float[]? offsets)
     {
-        var (rows, seen, candidates) = ZeroShotTraining.Read(input, Options);
         var table = Options.ClassDescriptions!;
-        var spec = ZeroShotModels.AttributeEmbedding(Options.Network, Options.EmbeddingSize, candidates.Length);
+        var spec = ZeroShotModels.AttributeEmbedding(Options.Network, Options.EmbeddingSize, candidates.Length, offsets);
         var recipe = new AttributeEmbeddingRecipe(table.Matrix(seen), table.Matrix(candidates), table.Length, Options.Margin);
-        return Train("AttributeEmbedding", spec, rows, seen, candidates, ZeroShotModels.Embedding, context => recipe.Train(context, Options));
+        return ("AttributeEmbedding", spec, ZeroShotModels.Embedding, context => recipe.Train(context, Options));
     }
 }

@@ -44,7 +44,8 @@ public sealed class ConSEProjector : IEstimator<NetworkTransformer>
         var candidates = CandidateClasses.Resolve(_options, seen);
         var table = _options.ClassDescriptions!;
         int length = table.Length;
-        var network = new Network(ZeroShotModels.ConSE(seen.Length, length, _options.TopCount, candidates.Length), seen.Length);
+        var network = new Network(ZeroShotModels.ConSE(seen.Length, length, _options.TopCount, candidates.Length,
+            ZeroShotModels.SeenOffsets(seen, candidates, _options.SeenClassPenalty)), seen.Length);
         network.HeadModule(ZeroShotModels.Embedding).SetBuffer("table", table.Matrix(seen));
         network.HeadModule(ZeroShotModels.Scores).SetBuffer("table", table.Matrix(candidates));
         return new NetworkTransformer("ConSE", network, DeviceKind.Cpu, new ModelInput(score.Name, "Score"),

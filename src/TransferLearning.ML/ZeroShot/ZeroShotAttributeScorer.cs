@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using TransferLearning.ML.Torch.Models;
+using TransferLearning.ML.Torch.Training;
 using TransferLearning.ML.Torch.ZeroShot;
 
 namespace TransferLearning.ML.ZeroShot;
@@ -26,16 +28,13 @@ public sealed class ZeroShotAttributeScorer : ZeroShotTrainingEstimator<ZeroShot
 
     private protected override string VectorColumnName => Options.AttributesColumnName;
 
-    /// <summary>Trains the attribute network on the seen-class rows.</summary>
-    /// <exception cref="ArgumentException">A column is wrong, a training class is not in the table, or there is no candidate class.</exception>
-    public override NetworkTransformer Fit(IDataView input)
+    private protected override (string, ModelSpec, string, TrainingPlan) Build(string[] seen, string[] candidates, float[]? offsets)
     {
-        var (rows, seen, candidates) = ZeroShotTraining.Read(input, Options);
         var table = Options.ClassDescriptions!;
         bool binary = table.IsBinary;
         var matching = Options.Matching ?? (binary ? AttributeMatching.DirectAttributePrediction : AttributeMatching.Cosine);
-        var spec = ZeroShotModels.AttributePrediction(Options.Network, table.Length, binary, candidates.Length, ZeroShotModels.Matching(matching));
+        var spec = ZeroShotModels.AttributePrediction(Options.Network, table.Length, binary, candidates.Length, ZeroShotModels.Matching(matching), offsets);
         var recipe = new AttributePredictionRecipe(table.Matrix(seen), table.Matrix(candidates), binary, matching);
-        return Train("ZeroShotAttributes", spec, rows, seen, candidates, ZeroShotModels.Attributes, context => recipe.Train(context, Options));
+        return ("ZeroShotAttributes", spec, ZeroShotModels.Attributes, context => recipe.Train(context, Options));
     }
 }

@@ -32,6 +32,25 @@ public sealed class ZeroShotMetrics
 
     /// <summary>Generalised zero-shot: harmonic mean of seen and unseen accuracy, 2su / (s + u).</summary>
     public double? HarmonicMean { get; init; }
+
+    /// <summary>
+    /// Generalised zero-shot: the seen–unseen accuracy curve (Chao et al. 2016) as the penalty
+    /// subtracted from every seen class's score rises, from every row going to a seen class to none
+    /// doing so. Null unless the seen classes were given and the candidates mix seen and unseen classes.
+    /// </summary>
+    public IReadOnlyList<SeenUnseenPoint>? SeenUnseenCurve { get; init; }
+
+    /// <summary>Area under <see cref="SeenUnseenCurve"/> (AUSUC; unseen accuracy on the x axis): 1 is perfect, and it does not depend on any one penalty.</summary>
+    public double? Ausuc { get; init; }
+
+    /// <summary>
+    /// The curve's point of highest harmonic mean. It is chosen with these rows' labels, so it is the
+    /// best a penalty could do here, not an estimate of a deployed model: to deploy, choose the penalty
+    /// on seen classes held out from training (what the trained zero-shot methods do by default in
+    /// generalised mode; for ConSE, evaluate a classifier trained without some seen classes and pass
+    /// this point's Penalty as <see cref="ConSEOptions.SeenClassPenalty"/>).
+    /// </summary>
+    public SeenUnseenPoint? BestCalibration { get; init; }
 }
 
 /// <summary>Scores a zero-shot model's output against the true class names.</summary>
@@ -53,6 +72,9 @@ internal static class ZeroShotEvaluator
 
         long rows = 0, top1 = 0, topK = 0;
         var perClass = new Dictionary<string, (long Rows, long Correct)>(StringComparer.Ordinal);
+        var seenSet = seenClasses?.ToHashSet(StringComparer.Ordinal);
+        bool curve = seenSet is not null && candidates.Any(seenSet.Contains) && !candidates.All(seenSet.Contains);
+        var kept = new List<(float[] Scores, string Truth)>();
         using (var cursor = scored.GetRowCursor([score, truth]))
         {
             var getScore = cursor.GetGetter<VBuffer<float>>(score);
@@ -71,6 +93,7 @@ internal static class ZeroShotEvaluator
                 if (hitK) topK++;
                 var (r, c) = perClass.GetValueOrDefault(name);
                 perClass[name] = (r + 1, c + (hit1 ? 1 : 0));
+                if (curve) kept.Add((dense, name));
             }
         }
         if (rows == 0) throw new InvalidDataException("There are no rows to evaluate.");
@@ -84,6 +107,7 @@ internal static class ZeroShotEvaluator
             unseen = unseenValues.Length > 0 ? unseenValues.Average() : null;
             if (seen is double s && unseen is double u) harmonic = s + u > 0 ? 2 * s * u / (s + u) : 0;
         }
+        IReadOnlyList<SeenUnseenPoint>? points = curve && seen is not null && unseen is not null ? SeenUnseenCurve.Compute(kept, candidates, seenSet!) : null;
         return new ZeroShotMetrics
         {
             Rows = rows,
@@ -95,6 +119,9 @@ internal static class ZeroShotEvaluator
             SeenAccuracy = seen,
             UnseenAccuracy = unseen,
             HarmonicMean = harmonic,
+            SeenUnseenCurve = points,
+            Ausuc = points is null ? null : SeenUnseenCurve.Area(points),
+            BestCalibration = points is null ? null : SeenUnseenCurve.Best(points),
         };
     }
 

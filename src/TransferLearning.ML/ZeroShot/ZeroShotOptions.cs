@@ -51,6 +51,22 @@ public abstract class ZeroShotTrainingOptions : TrainingOptions, IZeroShotOutput
     /// <summary>The image (feature) network's blocks. Default <c>NetworkSpec.Mlp(256)</c>.</summary>
     public NetworkSpec Network { get; set; } = NetworkSpec.Mlp(256);
 
+    /// <summary>
+    /// Calibrated stacking (Chao et al. 2016), when seen classes are candidates (generalised
+    /// zero-shot): the constant subtracted from every seen class's score, because a model trained
+    /// only on seen classes scores them higher and otherwise gives them almost every row. Default
+    /// null: chosen on the training data without any unseen label — <see cref="CalibrationClassFraction"/>
+    /// of the seen classes are held out as stand-ins for unseen ones, a model of the same options is
+    /// trained on the rest (80 % of their rows), and the penalty of the highest harmonic mean of
+    /// seen and stand-in accuracy on the held-out rows is kept (one extra training; with fewer than 3
+    /// seen classes there is nothing to hold out and the penalty is 0). A number is used as given
+    /// (0: uncalibrated). Must be finite.
+    /// </summary>
+    public double? SeenClassPenalty { get; set; }
+
+    /// <summary>Share of the seen classes held out to choose <see cref="SeenClassPenalty"/> (at least one, leaving two). Default 0.3; in (0, 1).</summary>
+    public double CalibrationClassFraction { get; set; } = 0.3;
+
     /// <inheritdoc />
     public override void Validate()
     {
@@ -58,6 +74,8 @@ public abstract class ZeroShotTrainingOptions : TrainingOptions, IZeroShotOutput
         Require(ClassDescriptions is not null, nameof(ClassDescriptions), null, "a class description table");
         Require(Network is not null, nameof(Network), null, "a network spec");
         Require(Enum.IsDefined(Mode), nameof(Mode), Mode, "a defined ZeroShotMode");
+        Require(SeenClassPenalty is null || double.IsFinite(SeenClassPenalty.Value), nameof(SeenClassPenalty), SeenClassPenalty, "null (calibrate) or a finite number");
+        Require(CalibrationClassFraction > 0 && CalibrationClassFraction < 1, nameof(CalibrationClassFraction), CalibrationClassFraction, "in (0, 1)");
         foreach (var (name, option) in new[] { (FeatureColumnName, nameof(FeatureColumnName)), (LabelColumnName, nameof(LabelColumnName)),
                      (ScoreColumnName, nameof(ScoreColumnName)), (PredictedLabelColumnName, nameof(PredictedLabelColumnName)) })
             Require(!string.IsNullOrWhiteSpace(name), option, name, "a non-empty column name");
@@ -137,9 +155,18 @@ public sealed class ConSEOptions : IZeroShotOutput
     /// <summary>Explicit candidate classes; null (default) to follow <see cref="Mode"/>.</summary>
     public IReadOnlyList<string>? CandidateClasses { get; set; }
 
+    /// <summary>
+    /// Calibrated stacking (Chao et al. 2016): the constant subtracted from the seen classes' scores
+    /// when they are candidates. Default 0. ConSE cannot choose it itself (the classifier is given):
+    /// fit a classifier without some seen classes, run ConSE on it, and take
+    /// <see cref="ZeroShotMetrics.BestCalibration"/> of <c>EvaluateZeroShot</c> with those classes as unseen.
+    /// </summary>
+    public double SeenClassPenalty { get; set; }
+
     /// <summary>Checks every setting; the exception names the option.</summary>
     public void Validate()
     {
+        if (!double.IsFinite(SeenClassPenalty)) throw new ArgumentException($"Option SeenClassPenalty must be a finite number, but is {SeenClassPenalty}.", nameof(SeenClassPenalty));
         if (ClassDescriptions is null) throw new ArgumentException("Option ClassDescriptions must be a class description table.", nameof(ClassDescriptions));
         if (TopCount < 1) throw new ArgumentException($"Option TopCount must be at least 1, but is {TopCount}.", nameof(TopCount));
         if (!Enum.IsDefined(Mode)) throw new ArgumentException($"Option Mode must be a defined ZeroShotMode, but is {Mode}.", nameof(Mode));

@@ -1,0 +1,118 @@
+using Microsoft.ML;
+using TransferLearning.ML.Torch.Networks;
+using TransferLearning.ML.ZeroShot;
+
+namespace TransferLearning.ML.Tests.ZeroShot;
+
+[TestClass]
+public sealed class CalibratedStackingTests
+{
+    [TestMethod]
+    public void TheCurveFollowsTheMarginsOfHandMadeScores()
+    {
+        // Candidates: seen a, b; unseen u. Margin = best seen − best unseen.
+        string[] candidates = ["a", "b", "u"];
+        var rows = new (float[] Scores, string Truth)[]
+        {
+            ([0.9f, 0.1f, 0.5f], "a"), // margin 0.4, seen winner right
+            ([0.2f, 0.6f, 0.1f], "b"), // margin 0.5, right
+            ([0.7f, 0.1f, 0.6f], "u"), // margin 0.1, unseen winner right
+            ([0.8f, 0.1f, 0.2f], "u"), // margin 0.6, right once the penalty passes 0.6
+        };
+        var curve = SeenUnseenCurve.Compute(rows, candidates, new HashSet<string> { "a", "b" });
+        // Start: every row to a seen class (seen 1, unseen 0); each margin passed moves one row.
+        double[] seen = [1, 1, 0.5, 0, 0], unseen = [0, 0.5, 0.5, 0.5, 1];
+        Assert.HasCount(5, curve);
+        for (int i = 0; i < curve.Count; i++)
+        {
+            Assert.AreEqual(seen[i], curve[i].SeenAccuracy, 1e-9, $"point {i}");
+            Assert.AreEqual(unseen[i], curve[i].UnseenAccuracy, 1e-9, $"point {i}");
+        }
+        Assert.AreEqual(0.25, curve[1].Penalty, 1e-6, "between the margins 0.1 and 0.4");
+        Assert.IsLessThan(0.1, curve[0].Penalty);
+        // Trapezoids: (0.5−0)·(1+1)/2 + 0 + (1−0.5)·(0+0)/2 = 0.5.
+        Assert.AreEqual(0.5, SeenUnseenCurve.Area(curve), 1e-9);
+        var best = SeenUnseenCurve.Best(curve);
+        Assert.AreEqual(2.0 / 3, best.HarmonicMean, 1e-9, "seen 1, unseen 0.5");
+        Assert.AreEqual(0.25, best.Penalty, 1e-6);
+
+        Assert.Throws<ArgumentException>(() => SeenUnseenCurve.Compute(rows, candidates, new HashSet<string> { "a", "b", "u" }));
+        Assert.Throws<ArgumentException>(() => SeenUnseenCurve.Compute(rows.Take(2).ToArray(), candidates, new HashSet<string> { "a", "b" }));
+    }
+
+    [TestMethod]
+    public void AConSEPenaltyMovesAlongTheCurveOfTheUncalibratedModel()
+    {
+        var ml = new MLContext(0);
+        var (table, seen, unseen, rows) = ZeroShotTests.ZooSetup(ml);
+        var classifier = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.TransferLearning().NetworkClassifier(network: NetworkSpec.Mlp(64), epochs: 30)).Fit(rows(seen, 10, 1));
+        var test = classifier.Transform(rows(seen.Take(6).Concat(unseen).ToArray(), 10, 3));
+        var plain = ml.TransferLearning().ConSE(new ConSEOptions { ClassDescriptions = table, TopCount = 3, Mode = ZeroShotMode.Generalized }).Fit(test);
+        var before = ml.TransferLearning().EvaluateZeroShot(plain.Transform(test), "Label", seenClasses: seen);
+        var curve = before.SeenUnseenCurve!;
+        Assert.AreEqual(before.SeenAccuracy!.Value, curve[0].SeenAccuracy, 1e-9, "with no penalty every row the seen classes win stays theirs");
+        Assert.AreEqual(0, curve[^1].SeenAccuracy, 1e-9, "with the largest penalty no row goes to a seen class");
+        Assert.IsTrue(curve.Zip(curve.Skip(1)).All(p => p.Second.SeenAccuracy <= p.First.SeenAccuracy + 1e-12 && p.Second.UnseenAccuracy >= p.First.UnseenAccuracy - 1e-12),
+            "seen accuracy falls and unseen accuracy rises with the penalty");
+
+        var point = curve[curve.Count / 2];
+        var calibrated = ml.TransferLearning().ConSE(new ConSEOptions
+        {
+            ClassDescriptions = table, TopCount = 3, Mode = ZeroShotMode.Generalized, SeenClassPenalty = point.Penalty,
+        }).Fit(test);
+        var after = ml.TransferLearning().EvaluateZeroShot(calibrated.Transform(test), "Label", seenClasses: seen);
+        Assert.AreEqual(point.SeenAccuracy, after.SeenAccuracy!.Value, 1e-9, "the calibrated model sits at that point of the curve");
+        Assert.AreEqual(point.UnseenAccuracy, after.UnseenAccuracy!.Value, 1e-9);
+        Assert.AreEqual(before.Ausuc!.Value, after.Ausuc!.Value, 1e-6, "a constant shift moves along the curve, not the curve");
+
+        // The penalty is in the model: the seen slots are shifted by exactly it, the unseen ones not at all.
+        var candidates = plain.ClassLists["candidates"];
+        var a = TestData.Scores(ml, plain.Transform(test));
+        var b = TestData.Scores(ml, calibrated.Transform(test));
+        for (int c = 0; c < candidates.Count; c++)
+            Assert.AreEqual(seen.Contains(candidates[c]) ? point.Penalty : 0, a[0][c] - b[0][c], 1e-5, candidates[c]);
+        Assert.Throws<ArgumentException>(() => ml.TransferLearning().ConSE(new ConSEOptions { ClassDescriptions = table, SeenClassPenalty = double.PositiveInfinity }));
+    }
+
+    [TestMethod]
+    public void TrainedMethodsChooseThePenaltyOnHeldOutSeenClassesAndSaveIt()
+    {
+        var ml = new MLContext(0);
+        var (table, seen, unseen, rows) = ZeroShotTests.ZooSetup(ml);
+        var train = ml.Transforms.Conversion.MapValueToKey("Label").Fit(rows(seen, 10, 1)).Transform(rows(seen, 10, 1));
+        var test = rows(seen.Take(6).Concat(unseen).ToArray(), 10, 3);
+        ZeroShotAttributeOptions Options(double? penalty) => new()
+        {
+            ClassDescriptions = table, Network = NetworkSpec.Mlp(64), Epochs = 20, Mode = ZeroShotMode.Generalized, SeenClassPenalty = penalty,
+        };
+        using var plain = ml.TransferLearning().ZeroShotAttributes(Options(0)).Fit(train);
+        using var calibrated = ml.TransferLearning().ZeroShotAttributes(Options(null)).Fit(train);
+        var candidates = calibrated.ClassLists["candidates"];
+        var a = TestData.Scores(ml, plain.Transform(test));
+        var b = TestData.Scores(ml, calibrated.Transform(test));
+        // Same seed and data: the final networks are the same, and the calibrated one subtracts one penalty from the seen slots.
+        double penalty = a[0][candidates.ToList().FindIndex(seen.Contains)] - b[0][candidates.ToList().FindIndex(seen.Contains)];
+        Assert.AreNotEqual(0, penalty, 1e-6, "a penalty was chosen");
+        for (int r = 0; r < 5; r++)
+            for (int c = 0; c < candidates.Count; c++)
+                Assert.AreEqual(seen.Contains(candidates[c]) ? penalty : 0, a[r][c] - b[r][c], 1e-5, $"row {r}, {candidates[c]}");
+
+        var before = ml.TransferLearning().EvaluateZeroShot(plain.Transform(test), "Label", seenClasses: seen);
+        var after = ml.TransferLearning().EvaluateZeroShot(calibrated.Transform(test), "Label", seenClasses: seen);
+        Assert.AreEqual(before.Ausuc!.Value, after.Ausuc!.Value, 1e-6);
+        Assert.IsGreaterThan(0.0, before.Ausuc!.Value, "attribute prediction finds unseen animals at some penalty");
+        Assert.IsGreaterThanOrEqualTo(before.HarmonicMean!.Value, after.HarmonicMean!.Value, "calibration chosen without unseen labels beats none here");
+        Console.WriteLine($"H {before.HarmonicMean:P1} -> {after.HarmonicMean:P1}, best possible {before.BestCalibration!.HarmonicMean:P1}; penalty {penalty:F3}");
+
+        string path = TestData.TempFile(".zip");
+        ml.Model.Save(calibrated, train.Schema, path);
+        var loaded = ml.Model.Load(path, out _);
+        var c2 = TestData.Scores(ml, loaded.Transform(test));
+        for (int r = 0; r < b.Length; r++) CollectionAssert.AreEqual(b[r], c2[r], $"row {r} after reload");
+        (loaded as IDisposable)?.Dispose();
+
+        Assert.Throws<ArgumentException>(() => ml.TransferLearning().ZeroShotAttributes(Options(double.NaN)));
+        Assert.Throws<ArgumentException>(() => ml.TransferLearning().ZeroShotAttributes(new ZeroShotAttributeOptions { ClassDescriptions = table, CalibrationClassFraction = 1 }));
+    }
+}
