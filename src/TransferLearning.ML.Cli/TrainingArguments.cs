@@ -45,6 +45,9 @@ internal sealed class TrainingArguments
             command.Options.Add(option);
     }
 
+    /// <summary>Whether --epochs was given (commands that size the default by their data ask).</summary>
+    public bool EpochsGiven(ParseResult result) => result.GetValue(_epochs) is not null;
+
     /// <summary>Sets on <paramref name="options"/> the values given on the command line and checks them, before any data is read.</summary>
     /// <exception cref="ArgumentException">A value is out of range (the message names the option; tlml adds its flag).</exception>
     public T Apply<T>(ParseResult result, T options) where T : TrainingOptions

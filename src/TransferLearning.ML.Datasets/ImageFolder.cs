@@ -12,8 +12,8 @@ public static class ImageFolder
 
     /// <summary>
     /// Decodes every image, resized (bilinear) to <paramref name="height"/> × <paramref name="width"/>,
-    /// as grey-scale (the mean of red, green and blue) or planar RGB, scaled to [0, 1]. Classes are
-    /// the subfolders in name order.
+    /// as grey-scale (the mean of red, green and blue) or planar RGB, scaled to [0, 1]; transparent
+    /// pixels are composed over white. Classes are the subfolders in name order.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">No subfolder holds an image, or a file is not a readable image (naming it).</exception>
@@ -66,12 +66,16 @@ public static class ImageFolder
             for (int x = 0; x < w; x++)
             {
                 var colour = bitmap.GetPixel(x, y);
-                if (grayscale) pixels[y * w + x] = (colour.Red + colour.Green + colour.Blue) / (3 * 255f);
+                // Transparent pixels are shown over white, as an image viewer shows them: the colour of
+                // a fully transparent pixel is undefined (often black), and must not reach the network.
+                float alpha = colour.Alpha / 255f, white = 1 - alpha;
+                float r = colour.Red / 255f * alpha + white, g = colour.Green / 255f * alpha + white, b = colour.Blue / 255f * alpha + white;
+                if (grayscale) pixels[y * w + x] = (r + g + b) / 3;
                 else
                 {
-                    pixels[y * w + x] = colour.Red / 255f;
-                    pixels[plane + y * w + x] = colour.Green / 255f;
-                    pixels[2 * plane + y * w + x] = colour.Blue / 255f;
+                    pixels[y * w + x] = r;
+                    pixels[plane + y * w + x] = g;
+                    pixels[2 * plane + y * w + x] = b;
                 }
             }
         return (pixels, h, w);

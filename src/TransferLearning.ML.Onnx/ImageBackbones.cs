@@ -3,6 +3,28 @@ namespace TransferLearning.ML.Onnx;
 /// <summary>Pretrained image networks that NuGet packages ship as ONNX, ready for <see cref="OnnxCatalogExtensions.ImportOnnx(TransferLearningCatalog, OnnxImportOptions)"/>.</summary>
 public static class ImageBackbones
 {
+    /// <summary>Epochs <see cref="FineTuningEpochs"/> starts from.</summary>
+    public const int DefaultFineTuningEpochs = 5;
+
+    /// <summary>Optimizer steps <see cref="FineTuningEpochs"/> guarantees at least.</summary>
+    public const int MinimumFineTuningSteps = 60;
+
+    /// <summary>
+    /// Epochs for fine-tuning a backbone on <paramref name="rows"/> labelled images in batches of
+    /// <paramref name="batchSize"/>: <see cref="DefaultFineTuningEpochs"/> (5), raised so that training
+    /// takes at least <see cref="MinimumFineTuningSteps"/> (60) optimizer steps. With 25 images in
+    /// batches of 16, 5 epochs are 10 steps and leave the new head undertrained
+    /// (docs/benchmarks/backbones.md compares both on the same splits).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">rows or batchSize is below 1.</exception>
+    public static int FineTuningEpochs(int rows, int batchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        int stepsPerEpoch = (rows + batchSize - 1) / batchSize;
+        return Math.Max(DefaultFineTuningEpochs, (MinimumFineTuningSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+    }
+
     /// <summary>The folder the ResNet18 package's build step copies its models to, under the app's output.</summary>
     public const string ModelsFolder = "DnnImageModels";
 

@@ -19,10 +19,12 @@ namespace TransferLearning.ML.Onnx;
 /// names of each scored head are in the model's metadata (<c>classes.{column}</c>, a JSON array).
 /// </summary>
 /// <remarks>
-/// Exported: trunks of dense, convolution, standardize and imported-ONNX layers; classifier,
-/// regression (attribute) and embedding heads. Refused, with a message naming what: custom layers,
-/// progressive columns, task-specific encoders and the other heads (candidate scores, neighbour
-/// votes, kernel projection, ConSE, decoder). Dropout is the identity, batch norm uses its running
+/// Exported: trunks of dense, convolution, standardize and imported-ONNX layers, with multitask
+/// encoders and progressive columns; classifier, regression (attribute), embedding and
+/// candidate-score heads (zero-shot attribute and embedding models, prototypical networks,
+/// reference classifiers; the table and any calibration offsets become constants). Refused, with a
+/// message naming what: custom layers and the other heads (neighbour votes, kernel projection,
+/// ConSE's convex combination, decoder, co-clustering's multinomial matching). Dropout is the identity, batch norm uses its running
 /// statistics (inference), as in the transformer.
 /// </remarks>
 internal sealed class OnnxExport
@@ -32,6 +34,7 @@ internal sealed class OnnxExport
     private readonly GraphProto _graph = new() { Name = "TransferLearning.ML" };
     private readonly Dictionary<string, Tensor> _state;
     private int _names;
+    private int _importedRuns;
 
     private OnnxExport(Dictionary<string, Tensor> state) => _state = state;
 
@@ -41,30 +44,24 @@ internal sealed class OnnxExport
     {
         var network = model.Network;
         var spec = network.ModelSpec;
-        if (spec.Columns.Count > 0) throw new NotSupportedException("ONNX export does not write progressive columns yet.");
-        if (spec.Encoders.Count > 0) throw new NotSupportedException("ONNX export does not write task-specific encoders yet.");
         using var scope = torch.NewDisposeScope();
         var export = new OnnxExport(network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.cpu()));
         var graph = export._graph;
         graph.Input.Add(Value("input", TensorProto.Types.DataType.Float, network.InputLength));
 
-        string x = "input";
-        var shape = spec.Trunk.InputShape.Length > 0 ? spec.Trunk.InputShape : [network.InputLength];
-        if (shape.Length > 1) x = export.Add("Reshape", [x, export.Int64s("shape", [0, .. shape.Select(d => (long)d)])]);
-        for (int i = 0; i < spec.Trunk.Layers.Count; i++)
+        var trunkShape = spec.Trunk.InputShape.Length > 0 ? spec.Trunk.InputShape : [network.InputLength];
+        var outputs = new Dictionary<string, string>();
+        if (spec.Encoders.Count == 0)
+            outputs[ModelSpec.FeaturesOutput] = export.Flat(export.Layers("input", spec.Trunk.Layers, trunkShape, i => $"body.{Network.BlockName(i)}.", out var shape), shape);
+        // Multitask with an encoder per task: the encoder on its slice of the row, then the shared trunk, is that task's features.
+        foreach (var encoder in spec.Encoders)
         {
-            string prefix = $"body.{Network.BlockName(i)}.";
-            x = spec.Trunk.Layers[i] switch
-            {
-                DenseLayerSpec dense => export.Dense(x, prefix, dense, shape.Length > 1),
-                ConvolutionLayerSpec convolution => export.Convolution(x, prefix, convolution),
-                StandardizeLayerSpec => export.Standardize(x, shape),
-                OnnxGraphLayerSpec imported => export.Imported(x, prefix, imported, i),
-                var other => throw new NotSupportedException($"ONNX export cannot write layer {i}, a {other.GetType().Name}."),
-            };
-            shape = spec.Trunk.Layers[i].OutputShape(shape);
+            string slice = export.Add("Slice", ["input", export.Int64s("starts", [encoder.Offset]), export.Int64s("ends", [encoder.Offset + encoder.Length]), export.Int64s("axes", [1])]);
+            var encoderShape = encoder.Layers.InputShape.Length > 0 ? encoder.Layers.InputShape : [encoder.Length];
+            string encoded = export.Flat(export.Layers(slice, encoder.Layers.Layers, encoderShape, i => $"encoders.{encoder.Name}.{Network.BlockName(i)}.", out var encodedShape), encodedShape);
+            outputs[encoder.Name] = export.Flat(export.Layers(encoded, spec.Trunk.Layers, trunkShape, i => $"body.{Network.BlockName(i)}.", out var shape), shape);
         }
-        var outputs = new Dictionary<string, string> { [ModelSpec.FeaturesOutput] = shape.Length > 1 ? export.Add("Flatten", [x], ("axis", 1L)) : x };
+        if (spec.Columns.Count > 0) export.Columns(spec, trunkShape, outputs);
         foreach (var head in spec.Heads)
         {
             string input = outputs[head.Input ?? ModelSpec.FeaturesOutput];
@@ -76,7 +73,8 @@ internal sealed class OnnxExport
                 RegressionHeadSpec => export.Linear(input, prefix),
                 EmbeddingHeadSpec { Normalize: true } => export.Add("LpNormalization", [export.Linear(input, prefix)], ("axis", 1L), ("p", 2L)),
                 EmbeddingHeadSpec => export.Linear(input, prefix),
-                var other => throw new NotSupportedException($"ONNX export cannot write head '{other.Name}' ({other.GetType().Name}); it writes classifier, regression and embedding heads."),
+                CandidateScoresSpec candidates => export.CandidateScores(input, $"heads.{head.Name}.table", candidates),
+                var other => throw new NotSupportedException($"ONNX export cannot write head '{other.Name}' ({other.GetType().Name}); it writes classifier, regression, embedding and candidate-score heads."),
             };
         }
 
@@ -110,6 +108,70 @@ internal sealed class OnnxExport
         onnx.MetadataProps.Add(metadata);
         return onnx;
     }
+
+    /// <summary>
+    /// <paramref name="layers"/> on <paramref name="x"/> ([batch, row] or already shaped), the
+    /// state of layer i under <paramref name="prefix"/>(i); <paramref name="shape"/> is the layers'
+    /// input shape, and <paramref name="outputShape"/> what they produce.
+    /// </summary>
+    private string Layers(string x, IReadOnlyList<LayerSpec> layers, int[] shape, Func<int, string> prefix, out int[] outputShape)
+    {
+        if (shape.Length > 1) x = Add("Reshape", [x, Int64s("shape", [0, .. shape.Select(d => (long)d)])]);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            x = Layer(x, layers[i], prefix(i), shape, i);
+            shape = layers[i].OutputShape(shape);
+        }
+        outputShape = shape;
+        return x;
+    }
+
+    private string Layer(string x, LayerSpec layer, string prefix, int[] shape, int index) => layer switch
+    {
+        DenseLayerSpec dense => Dense(x, prefix, dense, shape.Length > 1),
+        ConvolutionLayerSpec convolution => Convolution(x, prefix, convolution),
+        StandardizeLayerSpec => Standardize(x, shape),
+        OnnxGraphLayerSpec imported => Imported(x, prefix, imported, index),
+        var other => throw new NotSupportedException($"ONNX export cannot write layer {index}, a {other.GetType().Name}."),
+    };
+
+    /// <summary>A [batch, ...] output as [batch, values].</summary>
+    private string Flat(string x, int[] shape) => shape.Length > 1 ? Add("Flatten", [x], ("axis", 1L)) : x;
+
+    /// <summary>
+    /// Progressive columns (Rusu et al. 2016) as the network runs them: block by block, column k's
+    /// block i reads its own block i−1's output and the trunk's and earlier columns', concatenated on
+    /// axis 1; each column's last output is the model output column{k}.
+    /// </summary>
+    private void Columns(ModelSpec spec, int[] trunkShape, Dictionary<string, string> outputs)
+    {
+        var layers = spec.Trunk.Layers;
+        string input = trunkShape.Length > 1 ? Add("Reshape", ["input", Int64s("shape", [0, .. trunkShape.Select(d => (long)d)])]) : "input";
+        var previous = new string[spec.Columns.Count + 1];
+        var shapes = new int[spec.Columns.Count + 1][];
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var current = new string[previous.Length];
+            var currentShapes = new int[previous.Length][];
+            for (int k = 0; k <= spec.Columns.Count; k++)
+            {
+                var layer = k == 0 ? layers[i] : spec.Columns[k - 1].Layers[i];
+                if (i > 0 && k > 0 && layer is StandardizeLayerSpec or OnnxGraphLayerSpec)
+                    throw new NotSupportedException($"ONNX export cannot write block {i} of progressive column {k}, a {layer.GetType().Name} on lateral inputs.");
+                string x = i == 0 ? input : k == 0 ? previous[0] : Add("Concat", [.. previous[..k], previous[k]], ("axis", 1L));
+                int[] shape = i == 0 ? trunkShape : k == 0 ? shapes[0] : Concatenated(shapes[..(k + 1)]);
+                string prefix = k == 0 ? $"body.{Network.BlockName(i)}." : $"columns.{k}.{Network.BlockName(i)}.";
+                current[k] = Layer(x, layer, prefix, shape, i);
+                currentShapes[k] = layer.OutputShape(shape);
+            }
+            (previous, shapes) = (current, currentShapes);
+        }
+        for (int k = 1; k <= spec.Columns.Count; k++)
+            outputs[ModelSpec.ColumnOutput(k)] = layers.Count == 0 ? "input" : Flat(previous[k], shapes[k]);
+    }
+
+    /// <summary>The shape of outputs concatenated on their first axis (channels, or features).</summary>
+    private static int[] Concatenated(int[][] shapes) => [shapes.Sum(s => s[0]), .. shapes[0][1..]];
 
     private string Dense(string x, string prefix, DenseLayerSpec dense, bool flatten)
     {
@@ -146,19 +208,21 @@ internal sealed class OnnxExport
     private string Imported(string x, string prefix, OnnxGraphLayerSpec layer, int index)
     {
         var renamed = new Dictionary<string, string>(StringComparer.Ordinal) { [layer.Input] = x };
+        // A trunk runs once per multitask encoder: each run of the block gets names of its own.
+        string scope = _importedRuns++ == 0 ? $"b{index}_" : $"b{index}r{_importedRuns}_";
         // Shapes read by Reshape (and Split's sizes) are int64 in ONNX; the imported layer keeps every weight as float.
         var integers = layer.Nodes.Where(n => n.OpType is "Reshape" or "Split" && n.Inputs.Count > 1).Select(n => n.Inputs[1]).ToHashSet(StringComparer.Ordinal);
         foreach (var tensor in layer.Tensors)
         {
-            string name = $"b{index}_{tensor.Name}";
+            string name = $"{scope}{tensor.Name}";
             var values = _state[prefix + OnnxGraphBlock.Key(tensor)].data<float>().ToArray();
             _graph.Initializer.Add(integers.Contains(tensor.Name) ? Int64Tensor(name, tensor.Shape, values.Select(v => (long)v).ToArray()) : FloatTensor(name, tensor.Shape, values));
             renamed[tensor.Name] = name;
         }
-        string Name(string t) => t.Length == 0 ? "" : renamed.TryGetValue(t, out var n) ? n : renamed[t] = $"b{index}_{t}";
+        string Name(string t) => t.Length == 0 ? "" : renamed.TryGetValue(t, out var n) ? n : renamed[t] = $"{scope}{t}";
         foreach (var node in layer.Nodes)
         {
-            var onnx = new NodeProto { OpType = node.OpType == "Dropout" ? "Identity" : node.OpType, Name = $"b{index}_n{_names++}_{node.Name}" };
+            var onnx = new NodeProto { OpType = node.OpType == "Dropout" ? "Identity" : node.OpType, Name = $"{scope}n{_names++}_{node.Name}" };
             var inputs = node.OpType == "Dropout" ? node.Inputs.Take(1) : node.Inputs;
             onnx.Input.AddRange(inputs.Select(Name));
             onnx.Output.AddRange(node.OpType == "Dropout" ? node.Outputs.Take(1).Select(Name) : node.Outputs.Select(Name));
@@ -198,6 +262,40 @@ internal sealed class OnnxExport
         if (values.Length == 0 || values[0] <= 0) return;
         values[0] = 0;
         target.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+    }
+
+    /// <summary>
+    /// A candidate-scores head (zero-shot models, prototype classifiers) with its table as constants,
+    /// computed as <see cref="CandidateScoresHead"/> does; the multinomial matching of co-clustering is refused.
+    /// </summary>
+    private string CandidateScores(string x, string tableName, CandidateScoresSpec spec)
+    {
+        var table = _state[tableName].to_type(ScalarType.Float32);
+        long candidates = table.shape[0], length = table.shape[1];
+        string Constant(string hint, Tensor t) => Floats(hint, t.shape, t.contiguous().data<float>().ToArray());
+        string MatMulTable(string rows, Tensor t) => Add("MatMul", [rows, Constant("candidates_t", t.t())]);
+        const float epsilon = 1e-6f;
+        string scores = spec.Matching switch
+        {
+            CandidateMatching.Dot => MatMulTable(x, table),
+            // torch's normalize divides by max(norm, 1e-8); the table is normalised here once.
+            CandidateMatching.Cosine => MatMulTable(Add("Div", [x, Add("Max", [Add("ReduceL2", [x], ("axes", new[] { 1L }), ("keepdims", 1L)), Floats("eps", [], [1e-8f])])]),
+                nn.functional.normalize(table, p: 2, dim: 1, eps: 1e-8)),
+            CandidateMatching.NegativeSquaredEuclidean => Add("Neg", [SquaredDistances(x, table)]),
+            CandidateMatching.NegativeEuclidean => Add("Neg", [Add("Sqrt", [Add("Relu", [SquaredDistances(x, table)])])]),
+            CandidateMatching.AttributeLikelihood => Add("Add", [
+                MatMulTable(Add("Log", [Add("Clip", [x, Floats("min", [], [epsilon]), Floats("max", [], [1 - epsilon])])]), table),
+                MatMulTable(Add("Log", [Add("Clip", [Add("Sub", [Floats("one", [], [1f]), x]), Floats("min", [], [epsilon]), Floats("max", [], [1 - epsilon])])]), 1 - table)]),
+            var other => throw new NotSupportedException($"ONNX export cannot write candidate matching {other} (head '{spec.Name}')."),
+        };
+        if (spec.Probabilities || spec.Matching == CandidateMatching.AttributeLikelihood) scores = Add("Softmax", [scores], ("axis", 1L));
+        if (spec.Offsets is { } offsets) scores = Add("Sub", [scores, Floats("offsets", [1, candidates], offsets.ToArray())]);
+        return scores;
+
+        // |x|² − 2 x·t + |t|² for every row and candidate ([batch, candidates]).
+        string SquaredDistances(string rows, Tensor t) => Add("Add", [
+            Add("Sub", [Add("ReduceSumSquare", [rows], ("axes", new[] { 1L }), ("keepdims", 1L)), Add("Mul", [MatMulTable(rows, t), Floats("two", [], [2f])])]),
+            Constant("candidate_norms", t.square().sum(1).unsqueeze(0))]);
     }
 
     private string Linear(string x, string prefix) => Add("Gemm", [x, Weight(prefix + "weight"), Weight(prefix + "bias")], ("transB", 1L));

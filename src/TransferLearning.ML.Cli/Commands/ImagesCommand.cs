@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Spectre.Console;
 using TransferLearning.ML.Datasets;
 using TransferLearning.ML.FineTuning;
@@ -24,7 +25,7 @@ internal static class ImagesCommand
         var testFraction = new Option<double>("--test-fraction") { Description = "Share of the images held out for the evaluation.", DefaultValueFactory = _ => 0.2 };
         var frozen = new Option<int>("--frozen-layers") { Description = "Backbone layers kept at their ImageNet weights, from the input side (of 11: preprocessing, stem, 9 residual blocks).", DefaultValueFactory = _ => 7 };
         var multiplier = new Option<double>("--backbone-lr-multiplier") { Description = "Learning rate of the unfrozen backbone layers, as a multiple of the new head's.", DefaultValueFactory = _ => 0.1 };
-        var defaults = new LayerTransferOptions { Epochs = 5, BatchSize = 16 };
+        var defaults = new LayerTransferOptions { Epochs = ImageBackbones.DefaultFineTuningEpochs, BatchSize = 16 };
         var training = new TrainingArguments(defaults);
         var output = new ModelOutput();
         var command = new Command("images", "Fine-tune the ImageNet ResNet18 on a folder of folders of images (one subfolder per class) and save the model.")
@@ -50,6 +51,13 @@ internal static class ImagesCommand
             var split = ml.Data.TrainTestSplit(scaled.ToDataView(ml), r.GetValue(testFraction), seed: options.Seed);
             var labelMap = ml.Transforms.Conversion.MapValueToKey(ModelOutput.LabelKeyColumn, "Label").Fit(split.TrainSet);
             var keyedTrain = labelMap.Transform(split.TrainSet);
+            if (!training.EpochsGiven(r))
+            {
+                int trainingImages = split.TrainSet.GetColumn<string>("Label").Count();
+                options.Epochs = ImageBackbones.FineTuningEpochs(trainingImages, options.BatchSize);
+                if (options.Epochs > defaults.Epochs)
+                    AnsiConsole.MarkupLine($"{options.Epochs} epochs: {trainingImages} training images are few, and fine-tuning needs at least {ImageBackbones.MinimumFineTuningSteps} steps (--epochs sets it).");
+            }
             using var backbone = ml.TransferLearning().ImportOnnx(backboneFiles);
             var model = ConsoleReport.WithProgress("Fine-tuning ResNet18", progress =>
             {

@@ -17,7 +17,7 @@ internal static class PredictCommand
     {
         var modelPath = new Option<FileInfo>("--model", "-m") { Description = "A model saved by tlml or mlContext.Model.Save.", Required = true };
         var data = new Option<FileInfo?>("--data", "-d") { Description = "CSV with a header row naming the model's input columns." };
-        var images = new Option<string?>("--images") { Description = "An image file or a folder of images, for a model trained by tlml images (read as model.images.json says)." };
+        var images = new Option<string?>("--images") { Description = "An image file, a folder of images, or a CSV listing image paths (column ImagePath, Path, File or Image), for a model trained by tlml images (read as model.images.json says)." };
         var output = new Option<string>("--output", "-o") { Description = "Predictions CSV.", DefaultValueFactory = _ => "predictions.csv" };
         var command = new Command("predict", "Score a CSV file (or images) with a saved model.") { modelPath, data, images, output };
         command.SetAction(r => CommandRunner.Run(() =>

@@ -69,9 +69,10 @@ internal sealed class ModelRunner : IDisposable
         }
     }
 
-    /// <summary>Runs every row of <paramref name="features"/> ([count, InputLength], row-major) in blocks of <paramref name="blockRows"/>; returns [count, OutputLength].</summary>
-    public float[] PredictAll(float[] features, int count, int blockRows = 1024)
+    /// <summary>Runs every row of <paramref name="features"/> ([count, InputLength], row-major) in blocks of <paramref name="blockRows"/> (default: <see cref="RowBlocks"/>); returns [count, OutputLength].</summary>
+    public float[] PredictAll(float[] features, int count, int blockRows = 0)
     {
+        if (blockRows < 1) blockRows = RowBlocks.For(InputLength);
         var output = new float[(long)count * OutputLength];
         for (int start = 0; start < count; start += blockRows)
         {

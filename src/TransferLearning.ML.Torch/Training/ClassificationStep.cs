@@ -1,4 +1,5 @@
 using TorchSharp;
+using TransferLearning.ML.Torch.Inference;
 using TransferLearning.ML.Torch.Modules;
 using TransferLearning.ML.Torch.Training.Sampling;
 using static TorchSharp.torch;
@@ -8,7 +9,6 @@ namespace TransferLearning.ML.Torch.Training;
 /// <summary>Supervised classification: softmax cross-entropy of a <see cref="Network"/>'s logits against class indices.</summary>
 internal class ClassificationStep : ITrainingStep
 {
-    private const int EvaluationChunk = 1024;
 
     /// <summary>Creates the step over features [rows, length] and int64 labels [rows], both on the training device.</summary>
     /// <param name="network">The network to train.</param>
@@ -68,10 +68,11 @@ internal class ClassificationStep : ITrainingStep
     {
         long count = rows.shape[0];
         double lossSum = 0, correct = 0;
-        for (long start = 0; start < count; start += EvaluationChunk)
+        int chunkRows = RowBlocks.For(features.shape[1]);
+        for (long start = 0; start < count; start += chunkRows)
         {
             using var scope = torch.NewDisposeScope();
-            var chunk = rows.narrow(0, start, Math.Min(EvaluationChunk, count - start));
+            var chunk = rows.narrow(0, start, Math.Min(chunkRows, count - start));
             var output = logits(features.index_select(0, chunk));
             var expected = labels.index_select(0, chunk);
             lossSum += nn.functional.cross_entropy(output, expected, reduction: nn.Reduction.Sum).item<float>();

@@ -14,17 +14,14 @@ internal delegate void BlockFunction(ReadOnlySpan<float> input, int rows, Span<f
 /// </summary>
 internal sealed class RowBlockMapping
 {
-    /// <summary>Rows per forward pass in Transform: large enough to amortise the call, small enough to stay in cache.</summary>
-    public const int DefaultBlockSize = 256;
-
     /// <param name="inputs">The input columns and their lengths: a row's floats are theirs one after another.</param>
     /// <param name="inputRole">How error messages name an input column, e.g. "Feature".</param>
     /// <param name="outputLength">Floats per output row.</param>
     /// <param name="compute">Maps blocks of rows.</param>
     /// <param name="columns">The output columns.</param>
-    /// <param name="blockSize">Rows per block in Transform.</param>
+    /// <param name="blockSize">Rows per block in Transform; 0 (default) sizes blocks by the input length (<see cref="Torch.Inference.RowBlocks"/>).</param>
     public RowBlockMapping(IReadOnlyList<(string Name, int Length)> inputs, string inputRole, int outputLength, BlockFunction compute,
-        IReadOnlyList<OutputColumn> columns, int blockSize = DefaultBlockSize)
+        IReadOnlyList<OutputColumn> columns, int blockSize = 0)
     {
         Inputs = inputs.ToArray();
         InputRole = inputRole;
@@ -32,7 +29,7 @@ internal sealed class RowBlockMapping
         OutputLength = outputLength;
         Compute = compute;
         Columns = columns;
-        BlockSize = blockSize;
+        BlockSize = blockSize > 0 ? blockSize : Torch.Inference.RowBlocks.For(InputLength);
     }
 
     /// <summary>The input columns and their lengths.</summary>

@@ -33,6 +33,20 @@ public sealed class ImagesCommandTests
         Assert.HasCount(11, lines);
         Assert.IsGreaterThanOrEqualTo(7, lines.Skip(1).Count(l => l.Split(',')[1] == "one"), string.Join("\n", lines));
 
+        // A CSV of image paths (Model Builder's layout): relative to the CSV's folder, or absolute.
+        var listed = Directory.GetFiles(Path.Combine(folder, "zero")).Order(StringComparer.Ordinal).Take(2).ToArray();
+        string list = Path.Combine(directory, "list.csv");
+        File.WriteAllLines(list, ["ImagePath,Label", $"{Path.GetRelativePath(directory, listed[0])},zero", $"\"{listed[1]}\",zero"]);
+        (code, output) = TestData.RunTlml("predict", "--model", model, "--images", list, "--output", predictions);
+        Assert.AreEqual(0, code, output);
+        lines = File.ReadAllLines(predictions);
+        Assert.HasCount(3, lines);
+        Assert.AreEqual(listed[0], lines[1].Split(',')[0], "paths are resolved against the CSV's folder");
+        File.WriteAllLines(list, ["Label,Other", "zero,1"]);
+        (code, output) = TestData.RunTlml("predict", "--model", model, "--images", list);
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(output, "lists no image paths");
+
         string onnx = Path.Combine(directory, "digits.onnx");
         (code, output) = TestData.RunTlml("export", "--model", model, "--onnx", onnx);
         Assert.AreEqual(0, code, output);

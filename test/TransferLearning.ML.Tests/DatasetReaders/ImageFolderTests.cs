@@ -53,4 +53,30 @@ public sealed class ImageFolderTests
         StringAssert.Contains(Assert.Throws<InvalidDataException>(() => ImageFolder.Load(empty, 8, 8)).Message, "broken.png' is not a readable image");
         Assert.Throws<DirectoryNotFoundException>(() => ImageFolder.Load(Path.Combine(empty, "missing"), 8, 8));
     }
+
+    [TestMethod]
+    public void TransparentPixelsAreComposedOverWhite()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "tlml-tests", "alpha-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(directory, "cut-out"));
+        // Left column: fully transparent black (its colour is meaningless); right: half-transparent red; bottom: opaque blue.
+        using (var bitmap = new SKBitmap(new SKImageInfo(2, 2, SKColorType.Rgba8888, SKAlphaType.Unpremul)))
+        {
+            bitmap.SetPixel(0, 0, new SKColor(0, 0, 0, 0));
+            bitmap.SetPixel(1, 0, new SKColor(255, 0, 0, 128));
+            bitmap.SetPixel(0, 1, new SKColor(0, 0, 255, 255));
+            bitmap.SetPixel(1, 1, new SKColor(0, 0, 255, 255));
+            using var file = File.Create(Path.Combine(directory, "cut-out", "a.png"));
+            bitmap.Encode(file, SKEncodedImageFormat.Png, 100);
+        }
+        var rgb = ImageFolder.Load(directory, 2, 2, grayscale: false).Images[0];
+        float[] red = rgb[0..4], green = rgb[4..8], blue = rgb[8..12];
+        Assert.AreEqual(1f, red[0], 1e-6f, "a transparent pixel is white");
+        Assert.AreEqual(1f, green[0], 1e-6f);
+        Assert.AreEqual(1f, blue[0], 1e-6f);
+        Assert.AreEqual(1f, red[1], 0.01f, "half-transparent red over white: full red");
+        Assert.AreEqual(127f / 255, green[1], 0.01f, "and half the green and blue of white");
+        Assert.AreEqual(0f, red[2], 1e-6f, "opaque pixels keep their colour");
+        Assert.AreEqual(1f, blue[2], 1e-6f);
+    }
 }
