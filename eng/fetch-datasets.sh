@@ -5,10 +5,13 @@
 #   fashion-mnist/  Fashion-MNIST IDX files (MIT)           <- Debian dataset-fashion-mnist
 #   optdigits/      UCI optdigits, scikit-learn's 1797 rows  <- Debian python3-sklearn (CC BY 4.0)
 #   photos/         12 nature photos (GPL-2+), the backgrounds of the MNIST-M style target <- Debian mate-backgrounds
+#   photos-plasma/  11 photographs among KDE's wallpapers (LGPL / CC BY-SA), backgrounds of a second MNIST-M style target <- Debian plasma-workspace-wallpapers
+#   photos-ubuntu/  11 photographs among Ubuntu 16.04's wallpapers (CC BY-SA 4.0 / CC BY 4.0), a third <- Debian lomiri-wallpapers-16.04
 #   wordnet/        WordNet 3.0 noun index and data (WordNet licence), for hypernym class descriptions <- Debian wordnet-base
 #   reuters/        Reuters-21578 corn and grain ARFF files (Weka's examples; the same documents, two label sets) <- Debian weka
 #   onnx-node-tests/ ONNX's per-operator test cases (model + inputs + reference outputs; Apache-2.0), the importer's conformance check <- Debian libonnx-testdata
 #   hershey/        the 32 Hershey vector fonts (.jhf; Hershey licence: free use with acknowledgement), the few-shot glyphs <- Debian hershey-fonts-data
+#   stamp-photos/   168 photographic cut-outs (RGBA PNG, GPL-2) in 5 classes, one folder each, the natural-image backbone set <- Debian tuxpaint-stamps-default
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cache="${TLML_DATASETS:-.cache/datasets}"
@@ -73,5 +76,44 @@ extract weka reuters \
 
 extract hershey-fonts-data hershey 'usr/share/hershey-fonts/*.jhf'
 extract_tree libonnx-testdata onnx-node-tests usr/share/libonnx-testdata/data/node
+
+# extract_classes PACKAGE TARGET-DIR CLASS=FOLDER...: every PNG under each FOLDER of a Debian package (cartoons and toys
+# left out, so that only photographs remain) into TARGET-DIR/CLASS/, as an image folder of folders.
+extract_classes() {
+  local package=$1 target=$2; shift 2
+  [[ -d "$cache/$target" ]] && { echo "$target: present"; return; }
+  fetch_deb "$package"
+  local unpacked="$work/$package" spec
+  mkdir -p "$unpacked"
+  dpkg-deb -x "$(deb_of "$package")" "$unpacked"
+  for spec in "$@"; do
+    mkdir -p "$cache/$target/${spec%%=*}"
+    find "$unpacked/${spec#*=}" -name '*.png' -not -path '*cartoon*' -not -path '*toys*' -exec cp {} "$cache/$target/${spec%%=*}/" \;
+  done
+  echo "$target: fetched from $(basename "$(deb_of "$package")")"
+}
+# The wallpapers that are photographs (the others are drawn or rendered, and make too easy a background); each KDE
+# wallpaper is a folder of sizes of one image, so its 2560x1600 copy is taken under the wallpaper's name.
+plasma_photos=(BytheWater ColdRipple ColorfulCups DarkestHour EveningGlow FallenLeaf Grey Kite OneStandsOut Path summer_1am)
+if [[ -d "$cache/photos-plasma" ]]; then echo "photos-plasma: present"; else
+  fetch_deb plasma-workspace-wallpapers
+  mkdir -p "$cache/photos-plasma"
+  for name in "${plasma_photos[@]}"; do
+    dpkg-deb --fsys-tarfile "$(deb_of plasma-workspace-wallpapers)" | tar -x -O "./usr/share/wallpapers/$name/contents/images/2560x1600.jpg" > "$cache/photos-plasma/$name.jpg"
+  done
+  echo "photos-plasma: fetched from $(basename "$(deb_of plasma-workspace-wallpapers)")"
+fi
+extract lomiri-wallpapers-16.04 photos-ubuntu \
+  usr/share/backgrounds/Bridge_by_Sander_Klootwijk.jpg usr/share/backgrounds/Dragonfly_by_Bolly.jpg \
+  usr/share/backgrounds/Picture_0B_by_freespace.jpg usr/share/backgrounds/Picture_1A_by_freespace.jpg \
+  usr/share/backgrounds/Wine_by_Jakkub_Mede.jpg usr/share/backgrounds/aitzgorri_by_Aitzol_Berasategi.jpg \
+  usr/share/backgrounds/friends_by_Aitzol_Berasategi.jpg usr/share/backgrounds/life_by_Aitzol_Berasategi.jpg \
+  usr/share/backgrounds/picosdeeuropa_by_Aitzol_Berasategi.jpg usr/share/backgrounds/seeding_by_Clements_Engelhardt.jpg \
+  usr/share/backgrounds/sunset_by_Aitzol_Berasategi.jpg
+
+extract_classes tuxpaint-stamps-default stamp-photos \
+  bird=usr/share/tuxpaint/stamps/animals/birds mammal=usr/share/tuxpaint/stamps/animals/mammals \
+  fruit=usr/share/tuxpaint/stamps/food/fruit vegetable=usr/share/tuxpaint/stamps/food/vegetables \
+  flower=usr/share/tuxpaint/stamps/plants/flowers
 
 echo "datasets in $cache"

@@ -64,6 +64,7 @@ internal sealed class ModelOutput
                 epochs = classifier?.TrainingReport?.Epochs.Select(e => new { e.Epoch, e.Loss, e.LossParts, e.ValidationLoss, e.ValidationAccuracy }),
                 selectedEpoch = classifier?.TrainingReport?.SelectedEpoch,
                 trainingMetrics = classifier?.TrainingReport?.Metrics,
+                warnings = classifier?.TrainingReport?.Warnings,
             };
             File.WriteAllText(path, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
         }

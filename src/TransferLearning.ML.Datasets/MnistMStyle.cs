@@ -5,16 +5,29 @@ namespace TransferLearning.ML.Datasets;
 /// <summary>
 /// An MNIST-M style target domain (Ganin and Lempitsky 2015): each grey digit blended over a
 /// random crop of a colour photo, out = |patch − digit| per channel, so the colours invert under
-/// the stroke. The photos are Debian's mate-backgrounds nature set (fetched into the cache by
-/// eng/fetch-datasets.sh), downscaled so that a crop shows texture rather than a flat patch.
+/// the stroke. The photos come from Debian wallpaper packages (fetched into the cache by
+/// eng/fetch-datasets.sh; see <see cref="PhotoSets"/>), downscaled so that a crop shows texture
+/// rather than a flat patch.
 /// </summary>
 public static class MnistMStyle
 {
-    /// <summary>The photos in the cache's photos/ folder, each as planar RGB in [0, 1], shorter side <paramref name="shortSide"/> pixels.</summary>
-    public static IReadOnlyList<(float[] Pixels, int Height, int Width)> LoadPhotos(int shortSide = 160)
+    /// <summary>The photo sets eng/fetch-datasets.sh fetches, by cache folder: each from a different Debian package, so each gives a different target.</summary>
+    public static IReadOnlyDictionary<string, string> PhotoSets { get; } = new Dictionary<string, string>
     {
-        var directory = Path.GetDirectoryName(DatasetCache.File("photos/Aqua.jpg"))!;
-        return Directory.GetFiles(directory, "*.jpg").Order(StringComparer.Ordinal).Select(path => LoadPhoto(path, shortSide)).ToArray();
+        ["photos"] = "mate-backgrounds nature (12)",
+        ["photos-plasma"] = "KDE Plasma wallpaper photographs (11)",
+        ["photos-ubuntu"] = "Ubuntu 16.04 wallpaper photographs (11)",
+    };
+
+    /// <summary>The photos in the cache's <paramref name="folder"/> (one of <see cref="PhotoSets"/>), each as planar RGB in [0, 1], shorter side <paramref name="shortSide"/> pixels.</summary>
+    /// <exception cref="FileNotFoundException">The folder is not in the cache, or holds no JPEG; the message says how to fetch it.</exception>
+    public static IReadOnlyList<(float[] Pixels, int Height, int Width)> LoadPhotos(int shortSide = 160, string folder = "photos")
+    {
+        var directory = DatasetCache.Directory is string cache ? Path.Combine(cache, folder) : null;
+        var files = directory is not null && Directory.Exists(directory) ? Directory.GetFiles(directory, "*.jpg").Order(StringComparer.Ordinal).ToArray() : [];
+        if (files.Length == 0)
+            throw new FileNotFoundException($"No photos in the dataset cache's '{folder}' folder ({directory ?? "no .cache/datasets found"}). Run eng/fetch-datasets.sh first.", folder);
+        return files.Select(path => LoadPhoto(path, shortSide)).ToArray();
     }
 
     /// <summary>

@@ -30,6 +30,11 @@ internal static class AdaptCommand
         var network = new Option<string>("--network") { Description = NetworkArgument.Help, DefaultValueFactory = _ => "mlp:128" };
         var imageRecipe = new Option<bool>("--image-recipe") { Description = "DANN: per-image standardisation, AdaBN, augmentation, information maximisation, λ ≤ 0.3 (needs a lenet:CxHxW network)." };
         var maximumLambda = new Option<double?>("--lambda") { Description = "DANN: the value λ rises to (default 1, or 0.3 with --image-recipe)." };
+        var conditioning = new Option<AdversarialConditioning>("--conditioning")
+        {
+            Description = "DANN: what the discriminator sees: None (the features: DANN), Multilinear (features ⊗ class probabilities: CDAN) or MultilinearEntropy (CDAN+E).",
+            DefaultValueFactory = _ => AdversarialConditioning.None,
+        };
         var components = new Option<int>("--components") { Description = "TCA: number of components.", DefaultValueFactory = _ => 30 };
         var mu = new Option<double>("--mu") { Description = "TCA: μ.", DefaultValueFactory = _ => 1.0 };
         var kernel = new Option<TcaKernel>("--kernel") { Description = "TCA: Linear or Rbf.", DefaultValueFactory = _ => TcaKernel.Linear };
@@ -37,7 +42,7 @@ internal static class AdaptCommand
         var output = new ModelOutput();
         var command = new Command("adapt", "Domain adaptation: train on labelled source rows and unlabelled target rows (DANN or TCA).")
         {
-            method, source, target, targetTest, label, network, imageRecipe, maximumLambda, components, mu, kernel,
+            method, source, target, targetTest, label, network, imageRecipe, maximumLambda, conditioning, components, mu, kernel,
         };
         training.AddTo(command);
         output.AddTo(command);
@@ -53,6 +58,7 @@ internal static class AdaptCommand
                 ? DomainAdversarialOptions.ForImages(networkSpec)
                 : new DomainAdversarialOptions { Network = networkSpec });
             if (r.GetValue(maximumLambda) is double lambda) dann.MaximumLambda = lambda;
+            dann.Conditioning = r.GetValue(conditioning);
             dann.LabelColumnName = ModelOutput.LabelKeyColumn;
             var ml = new MLContext(dann.Seed).RegisterTransferLearning();
             if (r.GetValue(method) == Method.Dann) ml.TransferLearning().DomainAdversarial(dann); // validates the options
@@ -87,8 +93,12 @@ internal static class AdaptCommand
             });
 
             foreach (var classifier in ModelParts.Flatten(model).OfType<NetworkTransformer>())
+            {
                 foreach (var (name, value) in classifier.TrainingReport?.Metrics ?? new Dictionary<string, double>())
                     AnsiConsole.MarkupLine($"{Markup.Escape(name)}: {value:F3}");
+                foreach (var warning in classifier.TrainingReport?.Warnings ?? [])
+                    AnsiConsole.MarkupLine($"[yellow]Warning:[/] {Markup.Escape(warning)}");
+            }
             var test = r.GetValue(targetTest) is FileInfo file
                 ? labelMap.Transform(CsvData.LoadLabelled(ml, file.FullName, labelName, featureColumns).Data)
                 : null;

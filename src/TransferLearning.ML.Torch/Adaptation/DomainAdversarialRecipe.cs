@@ -22,6 +22,12 @@ internal sealed class DomainAdversarialRecipe(IDomainAdversarialSettings setting
     /// <summary>Metric name of the final accuracy on the source training rows.</summary>
     public const string SourceAccuracy = "source-training-accuracy";
 
+    /// <summary>Metric name of the effective number of classes the model predicts on the target rows, exp(entropy of the predicted-class shares).</summary>
+    public const string TargetPredictedClasses = "target-predicted-classes";
+
+    /// <summary>Metric name of the effective number of classes among the source labels, the same measure.</summary>
+    public const string SourceLabelClasses = "source-label-classes";
+
     /// <summary>Checks that the network can do what the settings ask (batch norm for AdaBN, an image shape for augmentation).</summary>
     /// <exception cref="ArgumentException">It cannot; the message names the option.</exception>
     public void CheckNetwork(Network network)
@@ -33,6 +39,10 @@ internal sealed class DomainAdversarialRecipe(IDomainAdversarialSettings setting
             throw new ArgumentException(
                 $"Option Augmentation needs images: set the network's InputShape to [channels, height, width] (it is [{string.Join(", ", network.Spec.InputShape)}]).",
                 nameof(settings.Augmentation));
+        if (settings.SelfTrainingWeight > 0 && settings.Augmentation is null)
+            throw new ArgumentException(
+                "Option SelfTrainingWeight needs Augmentation (its strong view of the target rows) and so an image network; DomainAdversarialOptions.ForImages sets both.",
+                nameof(settings.SelfTrainingWeight));
     }
 
     /// <summary>Trains the context's network on its (source) rows and the target rows, with the run's <paramref name="options"/>.</summary>
@@ -43,11 +53,16 @@ internal sealed class DomainAdversarialRecipe(IDomainAdversarialSettings setting
         using var target = torch.tensor(targetRows, [targetCount, network.InputLength], device: context.Device);
         var (targetTrain, targetValidation) = SplitTarget(target);
         torch.manual_seed(settings.Seed + 1);
-        using var discriminator = new DomainDiscriminator(network.FeatureSize, settings.DiscriminatorHiddenUnits, settings.DiscriminatorDropout).to(context.Device);
+        using var conditioning = settings.Conditioning == AdversarialConditioning.None ? null : new ConditionalDomainInput(network.FeatureSize, network.OutputSize, context.Device);
+        using var discriminator = new DomainDiscriminator(conditioning?.Size ?? network.FeatureSize, settings.DiscriminatorHiddenUnits, settings.DiscriminatorDropout).to(context.Device);
         var shape = network.Spec.InputShape;
         var augmentation = settings.Augmentation is AugmentationSettings a ? new ImageAugmentation(shape[0], shape[1], shape[2], a) : null;
         var stepSettings = new DomainAdversarialSettings(settings.MaximumLambda, settings.LambdaGamma, settings.InformationMaximizationWeight,
-            settings.DomainSpecificBatchNorm, augmentation, settings.SelectionCriterion, settings.Seed);
+            settings.DomainSpecificBatchNorm, augmentation, settings.SelectionCriterion, settings.Seed,
+            conditioning, settings.Conditioning == AdversarialConditioning.MultilinearEntropy, settings.RampInformationMaximization,
+            settings.SelfTrainingWeight > 0 && augmentation is not null
+                ? new SelfTrainingSettings(new ImageAugmentation(shape[0], shape[1], shape[2], WeakView), settings.SelfTrainingWeight, settings.SelfTrainingThreshold)
+                : null);
 
         double before = ProxyADistance.Compute(context.Features, target, settings.Seed);
         TrainingReport report;
@@ -66,18 +81,44 @@ internal sealed class DomainAdversarialRecipe(IDomainAdversarialSettings setting
                 $"Domain-adversarial training collapsed: accuracy on the source training rows is {sourceAccuracy:P1}, near chance ({chance:P1}). " +
                 "Lower MaximumLambda or LearningRate, add DiscriminatorDropout, or use DomainAdversarialOptions.ForImages for images.");
         if (settings.DomainSpecificBatchNorm) BatchNormStatistics.Recompute(network, target);
-        double after;
+        double after, targetClasses, sourceClasses;
         using (var noGrad = torch.no_grad())
         using (var scope = torch.NewDisposeScope())
         {
             network.eval();
             after = ProxyADistance.Compute(Chunked.Map(context.Features, network.Features), Chunked.Map(target, network.Features), settings.Seed);
+            targetClasses = EffectiveClasses(Chunked.Map(target, network.forward).argmax(1), network.OutputSize);
+            sourceClasses = EffectiveClasses(context.Labels, network.OutputSize);
         }
+        var warnings = new List<string>();
+        // Label-free sign of negative transfer: adaptation can buy source-like features by sending most target rows to a few
+        // classes (information maximisation and the adversary both allow it), which no source-side check sees.
+        if (targetClasses < 0.5 * sourceClasses)
+            warnings.Add($"Target predictions collapsed onto few classes: {targetClasses:F1} effective classes of {network.OutputSize} " +
+                $"(the source labels have {sourceClasses:F1}). Adaptation may have hurt: compare with a source-only model " +
+                "(MaximumLambda = 0 and InformationMaximizationWeight = 0, the rest unchanged) before trusting this one.");
         return report with
         {
-            Metrics = new Dictionary<string, double> { [ProxyADistanceBefore] = before, [ProxyADistanceAfter] = after, [SourceAccuracy] = sourceAccuracy },
+            Metrics = new Dictionary<string, double>
+            {
+                [ProxyADistanceBefore] = before, [ProxyADistanceAfter] = after, [SourceAccuracy] = sourceAccuracy,
+                [TargetPredictedClasses] = targetClasses, [SourceLabelClasses] = sourceClasses,
+            },
+            Warnings = warnings,
         };
     }
+
+    /// <summary>exp of the entropy of the class shares of <paramref name="classes"/> (class indices): k when k classes are equally common, 1 when one class takes all.</summary>
+    private static double EffectiveClasses(Tensor classes, int count)
+    {
+        var shares = torch.bincount(classes, minlength: count).to_type(ScalarType.Float64) / classes.shape[0];
+        var nonZero = shares[shares > 0];
+        return Math.Exp(-(nonZero * nonZero.log()).sum().item<double>());
+    }
+
+    /// <summary>FixMatch's weak augmentation for images without flips (digits): shifts of up to 1/8 of the side, nothing else.</summary>
+    private static readonly AugmentationSettings WeakView = new(RotationDegrees: 0, Scale: 0, Translation: 0.125, BlurProbability: 0,
+        PolarityProbability: 0, Contrast: 0, Brightness: 0);
 
     /// <summary>Holds out ValidationFraction of the target rows for the label-free selection score.</summary>
     private (Tensor Train, Tensor Validation) SplitTarget(Tensor target)

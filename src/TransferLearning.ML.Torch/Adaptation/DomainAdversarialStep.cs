@@ -1,4 +1,5 @@
 using TorchSharp;
+using TransferLearning.ML.Torch.Inference;
 using TransferLearning.ML.Torch.Losses;
 using TransferLearning.ML.Torch.Modules;
 using TransferLearning.ML.Torch.Training;
@@ -15,8 +16,24 @@ namespace TransferLearning.ML.Torch.Adaptation;
 /// <param name="Augmentation">Random image augmentation of both domains' batches; null for none.</param>
 /// <param name="Criterion">The label-free model-selection score.</param>
 /// <param name="Seed">Seeds the choice of target batches.</param>
+/// <param name="Conditioning">CDAN's multilinear discriminator input; null for DANN's features alone.</param>
+/// <param name="EntropyWeighting">CDAN+E: weight rows in the domain loss by 1 + e^(−entropy).</param>
+/// <param name="RampInformationMaximization">Raise the information-maximisation weight from 0 with the shape of the λ schedule.</param>
+/// <param name="SelfTraining">FixMatch-style self-training on the target: its weak view and weight; null for none.</param>
 internal sealed record DomainAdversarialSettings(double MaximumLambda, double Gamma, double InformationMaximizationWeight,
-    bool SeparateDomainBatches, ImageAugmentation? Augmentation, SelectionCriterion Criterion, int Seed);
+    bool SeparateDomainBatches, ImageAugmentation? Augmentation, SelectionCriterion Criterion, int Seed,
+    ConditionalDomainInput? Conditioning = null, bool EntropyWeighting = false, bool RampInformationMaximization = false,
+    SelfTrainingSettings? SelfTraining = null);
+
+/// <summary>
+/// FixMatch-style consistency on target rows (Sohn et al., NeurIPS 2020): the prediction on a weakly
+/// augmented view, where confident, is the pseudo-label for the strongly augmented view (the
+/// step's own target augmentation).
+/// </summary>
+/// <param name="WeakView">The weak augmentation (small shifts only).</param>
+/// <param name="Weight">λ_u, the weight of the pseudo-label loss.</param>
+/// <param name="Threshold">τ, the confidence a weak-view prediction needs to become a pseudo-label.</param>
+internal sealed record SelfTrainingSettings(ImageAugmentation WeakView, double Weight, double Threshold);
 
 /// <summary>
 /// One step of domain-adversarial training (Ganin and Lempitsky, ICML 2015; Ganin et al., JMLR
@@ -27,7 +44,6 @@ internal sealed record DomainAdversarialSettings(double MaximumLambda, double Ga
 /// </summary>
 internal sealed class DomainAdversarialStep : ITrainingStep
 {
-    private const int EvaluationChunk = 1024;
     private readonly Network _network;
     private readonly DomainDiscriminator _discriminator;
     private readonly Tensor _sourceFeatures, _sourceLabels, _targetFeatures, _targetValidation;
@@ -55,8 +71,14 @@ internal sealed class DomainAdversarialStep : ITrainingStep
         _settings = settings;
         // Everything training changes, so that early stopping snapshots the discriminator too.
         _model = nn.ModuleDict(("network", network), ("discriminator", discriminator));
-        ParameterGroups = [new ParameterGroup([.. network.parameters(), .. discriminator.parameters()])];
+        ParameterGroups = [new ParameterGroup(Adversarial ? [.. network.parameters(), .. discriminator.parameters()] : [.. network.parameters()])];
     }
+
+    /// <summary>Whether the discriminator takes part: with λ fixed at 0 it could not change the features, so it is not run at all.</summary>
+    private bool Adversarial => _settings.MaximumLambda > 0;
+
+    /// <summary>Whether target rows are needed in a step: for the discriminator, or for information maximisation on their predictions.</summary>
+    private bool UsesTarget => Adversarial || _settings.InformationMaximizationWeight > 0 || _settings.SelfTraining is not null;
 
     /// <inheritdoc />
     public nn.Module Model => _model;
@@ -74,15 +96,27 @@ internal sealed class DomainAdversarialStep : ITrainingStep
         var targetRows = batch.Second ?? throw new ArgumentException("Domain-adversarial steps need a TwoDomainSampler's batches.", nameof(batch));
         long n = rows.shape[0];
         var source = _sourceFeatures.index_select(0, rows);
-        var target = _targetFeatures.index_select(0, targetRows);
+        var target = UsesTarget ? _targetFeatures.index_select(0, targetRows) : null;
+        Tensor? pseudoLabels = null, confident = null;
+        if (_settings.SelfTraining is SelfTrainingSettings selfTraining)
+        {
+            // Pseudo-labels from the weak view, before the target rows get the (strong) augmentation below.
+            using var noGrad = torch.no_grad();
+            var probabilities = nn.functional.softmax(_network.forward(selfTraining.WeakView.Apply(target!)), 1);
+            var (best, labels) = probabilities.max(1);
+            pseudoLabels = labels;
+            confident = (best >= selfTraining.Threshold).to_type(ScalarType.Float32);
+        }
         if (_settings.Augmentation is ImageAugmentation augmentation)
         {
             source = augmentation.Apply(source);
-            target = augmentation.Apply(target);
+            if (target is not null) target = augmentation.Apply(target);
         }
 
-        Tensor sourceFeatures, targetFeatures;
-        if (_settings.SeparateDomainBatches)
+        Tensor sourceFeatures;
+        Tensor? targetFeatures = null;
+        if (target is null) sourceFeatures = _network.Features(source);
+        else if (_settings.SeparateDomainBatches)
         {
             sourceFeatures = _network.Features(source);
             targetFeatures = _network.Features(target);
@@ -94,23 +128,48 @@ internal sealed class DomainAdversarialStep : ITrainingStep
             targetFeatures = both.narrow(0, n, n);
         }
 
-        var labelLoss = nn.functional.cross_entropy(_network.Head(sourceFeatures), _sourceLabels.index_select(0, rows));
-        double lambda = Lambda(progress);
-        var domainLogits = _discriminator.forward(GradientReversal.Apply(torch.cat([sourceFeatures, targetFeatures], 0), lambda));
-        var domainLabels = torch.cat([torch.zeros(n, device: domainLogits.device), torch.ones(n, device: domainLogits.device)]);
-        var domainLoss = nn.functional.binary_cross_entropy_with_logits(domainLogits, domainLabels);
-        var domainAccuracy = (domainLogits > 0).to_type(ScalarType.Float32).eq(domainLabels).to_type(ScalarType.Float32).mean();
-
-        var total = labelLoss + domainLoss;
-        var parts = new List<(string, Tensor)>
+        var sourceLogits = _network.Head(sourceFeatures);
+        Tensor? targetLogits = null;
+        Tensor TargetLogits() => targetLogits ??= _network.Head(targetFeatures!);
+        var labelLoss = nn.functional.cross_entropy(sourceLogits, _sourceLabels.index_select(0, rows));
+        var total = labelLoss;
+        var parts = new List<(string, Tensor)> { ("label", labelLoss) };
+        if (Adversarial)
         {
-            ("label", labelLoss), ("domain", domainLoss), ("domain-accuracy", domainAccuracy), ("lambda", torch.tensor((float)lambda)),
-        };
+            double lambda = Lambda(progress);
+            var domainInput = GradientReversal.Apply(torch.cat([sourceFeatures, targetFeatures!], 0), lambda);
+            Tensor? weights = null;
+            if (_settings.Conditioning is ConditionalDomainInput conditioning)
+            {
+                domainInput = conditioning.Apply(domainInput, torch.cat([sourceLogits, TargetLogits()], 0));
+                // Each domain's weights sum to 1, so that both domains count equally, as in the paper's code.
+                if (_settings.EntropyWeighting)
+                    weights = torch.cat([ConditionalDomainInput.EntropyWeights(sourceLogits), ConditionalDomainInput.EntropyWeights(TargetLogits())]) / 2;
+            }
+            var domainLogits = _discriminator.forward(domainInput);
+            var domainLabels = torch.cat([torch.zeros(n, device: domainLogits.device), torch.ones(n, device: domainLogits.device)]);
+            var domainLoss = weights is null
+                ? nn.functional.binary_cross_entropy_with_logits(domainLogits, domainLabels)
+                : (nn.functional.binary_cross_entropy_with_logits(domainLogits, domainLabels, reduction: nn.Reduction.None) * weights).sum();
+            var domainAccuracy = (domainLogits > 0).to_type(ScalarType.Float32).eq(domainLabels).to_type(ScalarType.Float32).mean();
+            total = total + domainLoss;
+            parts.AddRange([("domain", domainLoss), ("domain-accuracy", domainAccuracy), ("lambda", torch.tensor((float)lambda))]);
+        }
         if (_settings.InformationMaximizationWeight > 0)
         {
-            var information = InformationMaximization.Loss(_network.Head(targetFeatures));
-            total = total + information * _settings.InformationMaximizationWeight;
-            parts.Add(("information", information));
+            var information = InformationMaximization.Loss(TargetLogits());
+            // Ramped, it waits like λ for the features to mean something before it sharpens target predictions.
+            double ramp = _settings.RampInformationMaximization ? AdversarialSchedule.Lambda(progress, _settings.Gamma) : 1;
+            double weight = _settings.InformationMaximizationWeight * ramp;
+            total = total + information * weight;
+            parts.AddRange([("information", information), ("information-weight", torch.tensor((float)weight))]);
+        }
+        if (_settings.SelfTraining is SelfTrainingSettings training)
+        {
+            // FixMatch's mean over the whole target batch: unconfident rows count as zeros, so the loss grows as confidence spreads.
+            var selfLoss = (nn.functional.cross_entropy(TargetLogits(), pseudoLabels!, reduction: nn.Reduction.None) * confident!).mean();
+            total = total + selfLoss * training.Weight;
+            parts.AddRange([("self-training", selfLoss), ("confident-share", confident!.mean())]);
         }
         return new StepLoss(total, parts);
     }
@@ -119,7 +178,7 @@ internal sealed class DomainAdversarialStep : ITrainingStep
     public Evaluation Evaluate(Tensor rows)
     {
         var (loss, accuracy) = ClassificationStep.Measure(_network, _sourceFeatures, _sourceLabels, rows);
-        if (_settings.Criterion != SelectionCriterion.SourceErrorPlusDomainDistance || _targetValidation.shape[0] == 0)
+        if (_settings.Criterion != SelectionCriterion.SourceErrorPlusDomainDistance || _targetValidation.shape[0] == 0 || !Adversarial)
             return new Evaluation(loss, accuracy);
         double distance = DiscriminatorDistance(_sourceFeatures.index_select(0, rows));
         return new Evaluation(loss, accuracy, (1 - accuracy) + distance / 2);
@@ -130,13 +189,16 @@ internal sealed class DomainAdversarialStep : ITrainingStep
     {
         double errors = 0;
         long total = 0;
+        int chunkRows = RowBlocks.For(_network.InputLength);
         foreach (var (rows, label) in new[] { (sourceRows, 0f), (_targetValidation, 1f) })
         {
-            for (long start = 0; start < rows.shape[0]; start += EvaluationChunk)
+            for (long start = 0; start < rows.shape[0]; start += chunkRows)
             {
                 using var scope = torch.NewDisposeScope();
-                var chunk = rows.narrow(0, start, Math.Min(EvaluationChunk, rows.shape[0] - start));
-                var predicted = (_discriminator.forward(_network.Features(chunk)) > 0).to_type(ScalarType.Float32);
+                var chunk = rows.narrow(0, start, Math.Min(chunkRows, rows.shape[0] - start));
+                var features = _network.Features(chunk);
+                var input = _settings.Conditioning is ConditionalDomainInput conditioning ? conditioning.Apply(features, _network.Head(features)) : features;
+                var predicted = (_discriminator.forward(input) > 0).to_type(ScalarType.Float32);
                 errors += predicted.sub(label).abs().sum().item<float>();
                 total += chunk.shape[0];
             }

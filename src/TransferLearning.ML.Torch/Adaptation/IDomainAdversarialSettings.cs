@@ -22,9 +22,17 @@ internal interface IDomainAdversarialSettings
 
     double InformationMaximizationWeight { get; }
 
+    bool RampInformationMaximization { get; }
+
+    double SelfTrainingWeight { get; }
+
+    double SelfTrainingThreshold { get; }
+
     bool DomainSpecificBatchNorm { get; }
 
     SelectionCriterion SelectionCriterion { get; }
 
     bool FailOnCollapse { get; }
+
+    AdversarialConditioning Conditioning { get; }
 }

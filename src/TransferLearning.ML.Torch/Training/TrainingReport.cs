@@ -21,6 +21,9 @@ public sealed record TrainingReport
     /// <summary>Summary numbers a method adds (for example the proxy A-distance before and after adaptation).</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>Signs found after training that the model may be worse than it looks (for example target predictions collapsed onto few classes); empty when none.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>
     /// One report for two training phases run one after the other (for example a frozen phase
     /// and a fine-tuning phase): the second phase's epochs are numbered after the first's.

@@ -55,6 +55,13 @@ public sealed class DomainAdversarialOptions : ClassifierOptions, IDomainAdversa
     public double InformationMaximizationWeight { get; set; }
 
     /// <summary>
+    /// Raise the information-maximisation weight from 0 to <see cref="InformationMaximizationWeight"/>
+    /// with the shape of the λ schedule (2 / (1 + exp(−γ p)) − 1), instead of applying it in full from
+    /// the first step, when the features are still noise. Default false.
+    /// </summary>
+    public bool RampInformationMaximization { get; set; }
+
+    /// <summary>
     /// AdaBN: source and target batches go through the network apart, and batch-norm statistics are
     /// re-estimated on the target after training. Needs batch-norm blocks. Default false.
     /// </summary>
@@ -62,6 +69,23 @@ public sealed class DomainAdversarialOptions : ClassifierOptions, IDomainAdversa
 
     /// <summary>How to choose the epoch without target labels (needs ValidationFraction &gt; 0). Default <see cref="SelectionCriterion.SourceValidationLoss"/>.</summary>
     public SelectionCriterion SelectionCriterion { get; set; } = SelectionCriterion.SourceValidationLoss;
+
+    /// <summary>
+    /// Weight λ_u of FixMatch-style self-training on the target rows (Sohn et al. 2020): a target
+    /// row's prediction on a weakly augmented view (shifts only), when at least
+    /// <see cref="SelfTrainingThreshold"/> confident, is the label for its strongly augmented view
+    /// (<see cref="Augmentation"/>, which it needs). Default 0 (off); FixMatch uses 1. At least 0.
+    /// </summary>
+    public double SelfTrainingWeight { get; set; }
+
+    /// <summary>τ, the confidence a weak-view prediction needs to become a pseudo-label. Default 0.95 (FixMatch's); in (0, 1].</summary>
+    public double SelfTrainingThreshold { get; set; } = 0.95;
+
+    /// <summary>
+    /// What the discriminator sees: the features (DANN, the default), or their multilinear map with
+    /// the class probabilities (CDAN, Long et al. 2018), optionally entropy-weighted (CDAN+E).
+    /// </summary>
+    public AdversarialConditioning Conditioning { get; set; } = AdversarialConditioning.None;
 
     /// <summary>
     /// Refuse a collapsed model: when accuracy on the source training rows ends near chance, Fit
@@ -113,6 +137,9 @@ public sealed class DomainAdversarialOptions : ClassifierOptions, IDomainAdversa
         Require(InformationMaximizationWeight >= 0 && double.IsFinite(InformationMaximizationWeight), nameof(InformationMaximizationWeight),
             InformationMaximizationWeight, "a finite number of at least 0");
         Require(Enum.IsDefined(SelectionCriterion), nameof(SelectionCriterion), SelectionCriterion, "a defined SelectionCriterion");
+        Require(Enum.IsDefined(Conditioning), nameof(Conditioning), Conditioning, "a defined AdversarialConditioning");
+        Require(SelfTrainingWeight >= 0 && double.IsFinite(SelfTrainingWeight), nameof(SelfTrainingWeight), SelfTrainingWeight, "a finite number of at least 0");
+        Require(SelfTrainingThreshold > 0 && SelfTrainingThreshold <= 1, nameof(SelfTrainingThreshold), SelfTrainingThreshold, "in (0, 1]");
         if (SelectionCriterion != SelectionCriterion.SourceValidationLoss && ValidationFraction == 0)
             throw new ArgumentException($"{nameof(SelectionCriterion)} {SelectionCriterion} needs held-out rows: set {nameof(ValidationFraction)} > 0.",
                 nameof(SelectionCriterion));

@@ -29,7 +29,8 @@ namespace TransferLearning.ML.DomainAdaptation;
 /// </list>
 /// The fitted <see cref="NetworkTransformer"/>'s TrainingReport lists per epoch the
 /// label loss, the domain loss and the discriminator's accuracy, and in its Metrics the proxy
-/// A-distance between the domains before (raw features) and after (learned features) adaptation.
+/// A-distance between the domains before (raw features) and after (learned features) adaptation,
+/// the effective number of classes predicted on the target, and Warnings when they collapsed.
 /// Epoch selection and early stopping never look at target labels (see <see cref="SelectionCriterion"/>).
 /// </remarks>
 public sealed class DomainAdversarialTrainer : NetworkEstimator<DomainAdversarialOptions>
@@ -43,6 +44,15 @@ public sealed class DomainAdversarialTrainer : NetworkEstimator<DomainAdversaria
     /// <summary>Metric name of the final accuracy on the source training rows.</summary>
     public const string SourceAccuracy = DomainAdversarialRecipe.SourceAccuracy;
 
+    /// <summary>
+    /// Metric name of the effective number of classes predicted on the target rows (exp of the
+    /// entropy of the predicted-class shares). Below half of <see cref="SourceLabelClasses"/> the
+    /// report carries a warning: the target predictions collapsed, a label-free sign of negative transfer.
+    /// </summary>
+    public const string TargetPredictedClasses = DomainAdversarialRecipe.TargetPredictedClasses;
+
+    /// <summary>Metric name of the effective number of classes among the source labels.</summary>
+    public const string SourceLabelClasses = DomainAdversarialRecipe.SourceLabelClasses;
 
     /// <summary>Creates the trainer; the options are checked now.</summary>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>

@@ -6,7 +6,7 @@ namespace TransferLearning.ML.Tests.DomainAdaptation;
 public sealed class AdaptCommandTests
 {
     [TestMethod]
-    public void AdaptsWithDannAndTcaFromFilesAndThePredictionsReload()
+    public void AdaptsWithDannCdanAndTcaFromFilesAndThePredictionsReload()
     {
         var directory = TestData.TempDirectory("adapt");
         string Csv(string name, ShiftedBlobs.Row[] rows)
@@ -20,14 +20,15 @@ public sealed class AdaptCommandTests
         string source = Csv("source.csv", ShiftedBlobs.Make(300, false, 1));
         string target = Csv("target.csv", ShiftedBlobs.Make(300, true, 2));
         string test = Csv("test.csv", ShiftedBlobs.Make(200, true, 3));
-        foreach (var method in new[] { "Dann", "Tca" })
+        foreach (var (method, extra) in new[] { ("Dann", new string[0]), ("Tca", []), ("Dann", ["--conditioning", "MultilinearEntropy"]) })
         {
             string model = Path.Combine(directory, method + ".zip"), metrics = Path.Combine(directory, method + ".json");
-            var (code, output) = TestData.RunTlml("adapt", "--method", method, "--source", source, "--target", target, "--target-test", test,
-                "--label", "label", "--epochs", "20", "--components", "4", "--output", model, "--metrics", metrics);
+            var (code, output) = TestData.RunTlml(["adapt", "--method", method, "--source", source, "--target", target, "--target-test", test,
+                "--label", "label", "--epochs", "20", "--components", "4", "--output", model, "--metrics", metrics, .. extra]);
             Assert.AreEqual(0, code, output);
             StringAssert.Contains(output, "Accuracy");
             if (method == "Dann") StringAssert.Contains(output, "proxy-a-distance-inputs");
+            if (method == "Dann") StringAssert.Contains(output, "target-predicted-classes");
             var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(metrics));
             Assert.IsGreaterThan(0.5, json.RootElement.GetProperty("microAccuracy").GetDouble(), $"{method} target accuracy");
 

@@ -154,4 +154,73 @@ public sealed class DomainAdversarialTests
         model.Dispose();
         Conformance.Workout.Run(ml.TransferLearning().DomainAdversarial(options), keyed, keyed, freshProcess: true).Dispose();
     }
+
+    [TestMethod]
+    public void WithLambdaZeroTheDiscriminatorIsNotRunAndATargetCollapseIsReported()
+    {
+        var ml = new MLContext(0);
+        var digits = TestData.DigitsSmall.WithClasses(0, 1, 2, 3, 4);
+        // A target of one blank image repeated: whatever the model does, it can only predict one class there.
+        var blank = new Datasets.ImageDataset(1, 20, 20, digits.Images.Select(_ => new float[400]).ToArray(), digits.Labels, digits.ClassNames);
+        var collapsed = ml.TransferLearning().CombineDomains(digits.ToDataView(ml), blank.ToDataView(ml));
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(collapsed).Transform(collapsed);
+        var options = new DomainAdversarialOptions { Network = NetworkSpec.Mlp(32), Epochs = 20, MaximumLambda = 0, Seed = 1, Optimizer = TransferLearning.ML.Torch.Training.OptimizerKind.Adam, LearningRate = 1e-3 };
+        using var sourceOnly = ml.TransferLearning().DomainAdversarial(options).Fit(keyed);
+        var report = sourceOnly.TrainingReport!;
+        Assert.IsTrue(report.Epochs.All(e => e.LossParts.ContainsKey("label") && !e.LossParts.ContainsKey("domain")), "no domain loss with λ = 0");
+        Assert.AreEqual(1.0, report.Metrics[DomainAdversarialTrainer.TargetPredictedClasses], 1e-9);
+        Assert.IsGreaterThan(4.5, report.Metrics[DomainAdversarialTrainer.SourceLabelClasses], "20 rows of each of 5 classes");
+        Assert.HasCount(1, report.Warnings);
+        StringAssert.Contains(report.Warnings[0], "collapsed onto few classes: 1.0 effective classes of 5");
+
+        // The same digits as target: predictions spread over the classes, no warning.
+        var same = ml.TransferLearning().CombineDomains(digits.ToDataView(ml), digits.ToDataView(ml));
+        using var adapted = ml.TransferLearning().DomainAdversarial(new DomainAdversarialOptions { Network = NetworkSpec.Mlp(32), Epochs = 20, Seed = 1, Optimizer = TransferLearning.ML.Torch.Training.OptimizerKind.Adam, LearningRate = 1e-3 })
+            .Fit(ml.Transforms.Conversion.MapValueToKey("Label").Fit(same).Transform(same));
+        Assert.IsEmpty(adapted.TrainingReport!.Warnings);
+        Assert.IsGreaterThan(3.0, adapted.TrainingReport.Metrics[DomainAdversarialTrainer.TargetPredictedClasses]);
+        Assert.IsTrue(adapted.TrainingReport.Epochs.All(e => e.LossParts.ContainsKey("domain")));
+    }
+
+    [TestMethod]
+    public void RampedInformationMaximizationRisesWithTheLambdaSchedule()
+    {
+        var ml = new MLContext(0);
+        var data = ShiftedBlobs.Combined(ml);
+        DomainAdversarialOptions Options(bool ramp) => new()
+        {
+            Network = NetworkSpec.Mlp(16), Epochs = 5, Seed = 3, InformationMaximizationWeight = 0.3, RampInformationMaximization = ramp,
+        };
+        using var ramped = ml.TransferLearning().DomainAdversarial(Options(true)).Fit(data);
+        using var full = ml.TransferLearning().DomainAdversarial(Options(false)).Fit(data);
+        var weights = ramped.TrainingReport!.Epochs.Select(e => e.LossParts["information-weight"]).ToArray();
+        Assert.IsTrue(weights.Zip(weights.Skip(1)).All(p => p.Second > p.First), string.Join(", ", weights));
+        Assert.IsLessThan(0.3 * 0.7, weights[0], "the first epoch's mean weight is well below the full weight");
+        // λ and the ramp share their shape: the ramp is λ scaled to the weight.
+        var lambdas = ramped.TrainingReport.Epochs.Select(e => e.LossParts["lambda"]).ToArray();
+        for (int i = 0; i < weights.Length; i++) Assert.AreEqual(0.3 * lambdas[i], weights[i], 1e-4, $"epoch {i + 1}");
+        Assert.IsTrue(full.TrainingReport!.Epochs.All(e => Math.Abs(e.LossParts["information-weight"] - 0.3) < 1e-6));
+    }
+
+    [TestMethod]
+    public void SelfTrainingLearnsFromConfidentWeakViewPredictionsOnTheTarget()
+    {
+        var ml = new MLContext(0);
+        var digits = TestData.DigitsSmall.WithClasses(0, 1, 2, 3, 4);
+        var inverted = new Datasets.ImageDataset(1, 20, 20, digits.Images.Select(i => i.Select(v => 1 - v).ToArray()).ToArray(), digits.Labels, digits.ClassNames);
+        var combined = ml.TransferLearning().CombineDomains(digits.ToDataView(ml), inverted.ToDataView(ml));
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(combined).Transform(combined);
+        var options = DomainAdversarialOptions.ForImages(NetworkSpec.LeNet(1, 20, 20));
+        options.Epochs = 4;
+        options.SelfTrainingWeight = 1;
+        options.SelfTrainingThreshold = 0.5;
+        using var model = ml.TransferLearning().DomainAdversarial(options).Fit(keyed);
+        var epochs = model.TrainingReport!.Epochs;
+        Assert.IsTrue(epochs.All(e => e.LossParts["confident-share"] is >= 0 and <= 1 && e.LossParts["self-training"] >= 0));
+        Assert.IsGreaterThan(epochs[0].LossParts["confident-share"], epochs[^1].LossParts["confident-share"], "more target rows become confident as training goes on");
+
+        var plain = new DomainAdversarialOptions { Network = NetworkSpec.LeNet(1, 20, 20), SelfTrainingWeight = 1 };
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => ml.TransferLearning().DomainAdversarial(plain).Fit(keyed)).Message, "SelfTrainingWeight needs Augmentation");
+        Assert.Throws<ArgumentException>(() => ml.TransferLearning().DomainAdversarial(new DomainAdversarialOptions { SelfTrainingThreshold = 0 }));
+    }
 }
