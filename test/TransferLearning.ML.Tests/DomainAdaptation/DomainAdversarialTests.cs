@@ -34,6 +34,15 @@ public sealed class DomainAdversarialTests
         return (change.select(1, 1) - change.select(1, 0)).abs().mean().item<float>();
     }
 
+    /// <summary>Digits 0-4 as source, the same digits inverted (white on black and black on white) as target, label keyed.</summary>
+    private static IDataView InvertedDigits(MLContext ml)
+    {
+        var digits = TestData.DigitsSmall.WithClasses(0, 1, 2, 3, 4);
+        var inverted = new Datasets.ImageDataset(1, 20, 20, digits.Images.Select(i => i.Select(v => 1 - v).ToArray()).ToArray(), digits.Labels, digits.ClassNames);
+        var combined = ml.TransferLearning().CombineDomains(digits.ToDataView(ml), inverted.ToDataView(ml));
+        return ml.Transforms.Conversion.MapValueToKey("Label").Fit(combined).Transform(combined);
+    }
+
     [TestMethod]
     public void ShrinksTheWeightOnTheDomainFeatureAndBeatsLambdaZeroOnTheTarget()
     {
@@ -140,12 +149,8 @@ public sealed class DomainAdversarialTests
     [TestMethod]
     public void TheImageRecipeTrainsOnDigitsAndPassesTheWorkout()
     {
-        // Digits 0-4 as source, the same digits inverted (white on black <-> black on white) as target.
         var ml = new MLContext(0);
-        var digits = TestData.DigitsSmall.WithClasses(0, 1, 2, 3, 4);
-        var inverted = new Datasets.ImageDataset(1, 20, 20, digits.Images.Select(i => i.Select(v => 1 - v).ToArray()).ToArray(), digits.Labels, digits.ClassNames);
-        var combined = ml.TransferLearning().CombineDomains(digits.ToDataView(ml), inverted.ToDataView(ml));
-        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(combined).Transform(combined);
+        var keyed = InvertedDigits(ml);
         var options = DomainAdversarialOptions.ForImages(NetworkSpec.LeNet(1, 20, 20));
         options.Epochs = 3;
         var model = ml.TransferLearning().DomainAdversarial(options).Fit(keyed);
@@ -206,10 +211,7 @@ public sealed class DomainAdversarialTests
     public void SelfTrainingLearnsFromConfidentWeakViewPredictionsOnTheTarget()
     {
         var ml = new MLContext(0);
-        var digits = TestData.DigitsSmall.WithClasses(0, 1, 2, 3, 4);
-        var inverted = new Datasets.ImageDataset(1, 20, 20, digits.Images.Select(i => i.Select(v => 1 - v).ToArray()).ToArray(), digits.Labels, digits.ClassNames);
-        var combined = ml.TransferLearning().CombineDomains(digits.ToDataView(ml), inverted.ToDataView(ml));
-        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(combined).Transform(combined);
+        var keyed = InvertedDigits(ml);
         var options = DomainAdversarialOptions.ForImages(NetworkSpec.LeNet(1, 20, 20));
         options.Epochs = 4;
         options.SelfTrainingWeight = 1;
