@@ -28,7 +28,8 @@ internal static class ImagesCommand
         var defaults = new LayerTransferOptions { Epochs = ImageBackbones.DefaultFineTuningEpochs, BatchSize = 16 };
         var training = new TrainingArguments(defaults);
         var output = new ModelOutput();
-        var command = new Command("images", "Fine-tune the ImageNet ResNet18 on a folder of folders of images (one subfolder per class) and save the model.")
+        var command = new Command("images", "Fine-tune the ImageNet ResNet18 on a folder of folders of images (one subfolder per class) and save the model. " +
+            "Without --epochs, small folders get more than 5 epochs, so that training takes at least 60 steps.")
         {
             folder, testFraction, frozen, multiplier,
         };
