@@ -34,7 +34,7 @@ internal sealed class OnnxExport
     private readonly GraphProto _graph = new() { Name = "TransferLearning.ML" };
     private readonly Dictionary<string, Tensor> _state;
     private int _names;
-    private int _importedRuns;
+    private readonly Dictionary<int, int> _importedRuns = [];
 
     private OnnxExport(Dictionary<string, Tensor> state) => _state = state;
 
@@ -51,7 +51,9 @@ internal sealed class OnnxExport
 
         var trunkShape = spec.Trunk.InputShape.Length > 0 ? spec.Trunk.InputShape : [network.InputLength];
         var outputs = new Dictionary<string, string>();
-        if (spec.Encoders.Count == 0)
+        // With progressive columns the trunk runs block by block beside them, and writes the features from there.
+        if (spec.Columns.Count > 0) export.Columns(spec, trunkShape, outputs);
+        else if (spec.Encoders.Count == 0)
             outputs[ModelSpec.FeaturesOutput] = export.Flat(export.Layers("input", spec.Trunk.Layers, trunkShape, i => $"body.{Network.BlockName(i)}.", out var shape), shape);
         // Multitask with an encoder per task: the encoder on its slice of the row, then the shared trunk, is that task's features.
         foreach (var encoder in spec.Encoders)
@@ -61,7 +63,6 @@ internal sealed class OnnxExport
             string encoded = export.Flat(export.Layers(slice, encoder.Layers.Layers, encoderShape, i => $"encoders.{encoder.Name}.{Network.BlockName(i)}.", out var encodedShape), encodedShape);
             outputs[encoder.Name] = export.Flat(export.Layers(encoded, spec.Trunk.Layers, trunkShape, i => $"body.{Network.BlockName(i)}.", out var shape), shape);
         }
-        if (spec.Columns.Count > 0) export.Columns(spec, trunkShape, outputs);
         foreach (var head in spec.Heads)
         {
             string input = outputs[head.Input ?? ModelSpec.FeaturesOutput];
@@ -116,7 +117,7 @@ internal sealed class OnnxExport
     /// </summary>
     private string Layers(string x, IReadOnlyList<LayerSpec> layers, int[] shape, Func<int, string> prefix, out int[] outputShape)
     {
-        if (shape.Length > 1) x = Add("Reshape", [x, Int64s("shape", [0, .. shape.Select(d => (long)d)])]);
+        x = Shaped(x, shape);
         for (int i = 0; i < layers.Count; i++)
         {
             x = Layer(x, layers[i], prefix(i), shape, i);
@@ -135,18 +136,22 @@ internal sealed class OnnxExport
         var other => throw new NotSupportedException($"ONNX export cannot write layer {index}, a {other.GetType().Name}."),
     };
 
+    /// <summary>A [batch, values] input as [batch, ..<paramref name="shape"/>] when the shape has more than one axis.</summary>
+    private string Shaped(string x, int[] shape) => shape.Length > 1 ? Add("Reshape", [x, Int64s("shape", [0, .. shape.Select(d => (long)d)])]) : x;
+
     /// <summary>A [batch, ...] output as [batch, values].</summary>
     private string Flat(string x, int[] shape) => shape.Length > 1 ? Add("Flatten", [x], ("axis", 1L)) : x;
 
     /// <summary>
     /// Progressive columns (Rusu et al. 2016) as the network runs them: block by block, column k's
     /// block i reads its own block i−1's output and the trunk's and earlier columns', concatenated on
-    /// axis 1; each column's last output is the model output column{k}.
+    /// axis 1; each column's last output is the model output column{k}, the trunk's (column 0) the
+    /// features, unless multitask encoders give the features instead.
     /// </summary>
     private void Columns(ModelSpec spec, int[] trunkShape, Dictionary<string, string> outputs)
     {
         var layers = spec.Trunk.Layers;
-        string input = trunkShape.Length > 1 ? Add("Reshape", ["input", Int64s("shape", [0, .. trunkShape.Select(d => (long)d)])]) : "input";
+        string input = Shaped("input", trunkShape);
         var previous = new string[spec.Columns.Count + 1];
         var shapes = new int[spec.Columns.Count + 1][];
         for (int i = 0; i < layers.Count; i++)
@@ -166,6 +171,7 @@ internal sealed class OnnxExport
             }
             (previous, shapes) = (current, currentShapes);
         }
+        if (spec.Encoders.Count == 0) outputs[ModelSpec.FeaturesOutput] = layers.Count == 0 ? "input" : Flat(previous[0], shapes[0]);
         for (int k = 1; k <= spec.Columns.Count; k++)
             outputs[ModelSpec.ColumnOutput(k)] = layers.Count == 0 ? "input" : Flat(previous[k], shapes[k]);
     }
@@ -208,8 +214,10 @@ internal sealed class OnnxExport
     private string Imported(string x, string prefix, OnnxGraphLayerSpec layer, int index)
     {
         var renamed = new Dictionary<string, string>(StringComparer.Ordinal) { [layer.Input] = x };
-        // A trunk runs once per multitask encoder: each run of the block gets names of its own.
-        string scope = _importedRuns++ == 0 ? $"b{index}_" : $"b{index}r{_importedRuns}_";
+        // A trunk runs once per multitask encoder: each later run of the block gets names of its own.
+        int run = _importedRuns.GetValueOrDefault(index);
+        _importedRuns[index] = run + 1;
+        string scope = run == 0 ? $"b{index}_" : $"b{index}r{run}_";
         // Shapes read by Reshape (and Split's sizes) are int64 in ONNX; the imported layer keeps every weight as float.
         var integers = layer.Nodes.Where(n => n.OpType is "Reshape" or "Split" && n.Inputs.Count > 1).Select(n => n.Inputs[1]).ToHashSet(StringComparer.Ordinal);
         foreach (var tensor in layer.Tensors)

@@ -163,6 +163,12 @@ public sealed class OnnxExportTests
             Assert.HasCount(3, scoreColumns, "a Score per task: the trunk's and one per column");
             foreach (var column in scoreColumns)
                 AssertClose(scored.GetColumn<float[]>(column.Name).ToArray(), (float[])outputs[column.Name], 1e-5, $"{trunk.Layers[0].GetType().Name} progressive {column.Name}");
+            // The trunk runs once, beside the columns: its first block's weight feeds one node.
+            string path = TestData.TempFile(".onnx");
+            ml.TransferLearning().ExportOnnx(third, path);
+            var graph = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph;
+            string firstWeight = trunk.Layers[0] is ConvolutionLayerSpec ? "body.block0.conv.weight" : "body.block0.linear.weight";
+            Assert.AreEqual(1, graph.Node.Count(n => n.Input.Contains(firstWeight)), firstWeight);
         }
 
         var tasks = Enumerable.Range(0, 200).Select(i => new TwoInputs
