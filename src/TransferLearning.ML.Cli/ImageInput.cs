@@ -40,7 +40,9 @@ internal sealed record ImageInput(int Height, int Width, int Channels, float Pix
         if (File.Exists(source) && Path.GetExtension(source).Equals(".csv", StringComparison.OrdinalIgnoreCase))
         {
             var listed = ListedPaths(source);
-            var images = listed.Select(path => Datasets.ImageFolder.LoadFiles(path, Height, Width, grayscale: Channels == 1).Images[0]).ToArray();
+            var images = listed.Select(path => File.Exists(path)
+                ? Datasets.ImageFolder.LoadFiles(path, Height, Width, grayscale: Channels == 1).Images[0]
+                : throw new FileNotFoundException($"'{Path.GetFileName(source)}' lists '{path}', which is not an image file.", path)).ToArray();
             return (listed, Scale(images));
         }
         var (files, found) = Datasets.ImageFolder.LoadFiles(source, Height, Width, grayscale: Channels == 1);

@@ -142,7 +142,7 @@ internal static class BackboneBenchmark
     {
         var rows = images.GetColumn<float[]>("Features").SelectMany(f => f).ToArray();
         int count = rows.Length / backbone.InputLength;
-        var runner = new ModelRunner(backbone.Network, TorchSharp.torch.CPU, ["features"]);
+        using var runner = new ModelRunner(backbone.Network, TorchSharp.torch.CPU, ["features"]);
         int chosen = RowBlocks.For(backbone.InputLength);
         var sweep = new List<(int, double, bool)>();
         foreach (int block in new[] { 1, 2, 4, 8, 16, 32 }.Append(chosen).Distinct().Order())

@@ -9,7 +9,6 @@ namespace TransferLearning.ML.Torch.Training;
 /// <summary>Supervised classification: softmax cross-entropy of a <see cref="Network"/>'s logits against class indices.</summary>
 internal class ClassificationStep : ITrainingStep
 {
-
     /// <summary>Creates the step over features [rows, length] and int64 labels [rows], both on the training device.</summary>
     /// <param name="network">The network to train.</param>
     /// <param name="features">All training rows.</param>

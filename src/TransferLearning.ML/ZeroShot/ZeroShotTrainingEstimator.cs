@@ -62,7 +62,7 @@ public abstract class ZeroShotTrainingEstimator<TOptions> : NetworkEstimator<TOp
         foreach (var group in Enumerable.Range(0, rows.Count).GroupBy(i => rows.Labels[i]))
         {
             var shuffled = group.OrderBy(_ => random.Next()).ToArray();
-            int trainCount = standIns.Contains((int)group.Key) ? 0 : shuffled.Length < 2 ? shuffled.Length : (int)Math.Ceiling(0.8 * shuffled.Length);
+            int trainCount = standIns.Contains((int)group.Key) ? 0 : (int)Math.Ceiling(0.8 * shuffled.Length);
             train.AddRange(shuffled.Take(trainCount));
             test.AddRange(shuffled.Skip(trainCount));
         }
