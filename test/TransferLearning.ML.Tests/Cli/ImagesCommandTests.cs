@@ -42,6 +42,10 @@ public sealed class ImagesCommandTests
         lines = File.ReadAllLines(predictions);
         Assert.HasCount(3, lines);
         Assert.AreEqual(listed[0], lines[1].Split(',')[0], "paths are resolved against the CSV's folder");
+        File.WriteAllLines(list, ["ImagePath", Path.Combine(folder, "zero")]);
+        (code, output) = TestData.RunTlml("predict", "--model", model, "--images", list);
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(output, "which is not an image file");
         File.WriteAllLines(list, ["Label,Other", "zero,1"]);
         (code, output) = TestData.RunTlml("predict", "--model", model, "--images", list);
         Assert.AreEqual(2, code);
