@@ -38,6 +38,12 @@ public sealed class CalibratedStackingTests
 
         Assert.Throws<ArgumentException>(() => SeenUnseenCurve.Compute(rows, candidates, new HashSet<string> { "a", "b", "u" }));
         Assert.Throws<ArgumentException>(() => SeenUnseenCurve.Compute(rows.Take(2).ToArray(), candidates, new HashSet<string> { "a", "b" }));
+
+        // Offsets in a spec are checked like the rest of it.
+        var wrongLength = new TransferLearning.ML.Torch.Models.CandidateScoresSpec("scores", null, 3, TransferLearning.ML.Torch.Models.CandidateMatching.Dot) { Offsets = [1f] };
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => wrongLength.OutputSize(4)).Message, "one finite value per candidate (3); it has 1");
+        var notFinite = new TransferLearning.ML.Torch.Models.CandidateScoresSpec("scores", null, 2, TransferLearning.ML.Torch.Models.CandidateMatching.Dot) { Offsets = [1f, float.NaN] };
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => notFinite.OutputSize(4)).Message, "not all finite");
     }
 
     [TestMethod]
