@@ -1,6 +1,6 @@
 using TransferLearning.ML.Benchmarks;
 
-// usage: TransferLearning.ML.Benchmarks [foundation [--repeats N] | layer-transfer [--plot PATH] | domain-adaptation | zero-shot [--only TABLE[,TABLE]] [--generalized-only] | model-fuzz [--v1 FIXTURES] | multitask | progressive | few-shot [--quick] | self-taught | backbones [--quick] | onnx-conformance]
+// usage: TransferLearning.ML.Benchmarks [foundation [--repeats N] | layer-transfer [--plot PATH] | domain-adaptation | domain-adaptation-speed [--python PATH] | zero-shot [--only TABLE[,TABLE]] [--generalized-only] | model-fuzz [--v1 FIXTURES] | multitask | progressive | few-shot [--quick] | self-taught | backbones [--quick] | onnx-conformance]
 var name = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "foundation";
 int repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).FirstOrDefault(3);
 switch (name)
@@ -13,6 +13,9 @@ switch (name)
         return 0;
     case "domain-adaptation":
         DomainAdaptationBenchmark.Run();
+        return 0;
+    case "domain-adaptation-speed":
+        DomainAdaptationSpeedBenchmark.Run(args.SkipWhile(a => a != "--python").Skip(1).FirstOrDefault("/usr/bin/python3"));
         return 0;
     case "progressive":
         ProgressiveBenchmark.Run();
@@ -39,6 +42,6 @@ switch (name)
         ZeroShotBenchmark.Run(args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault(), args.Contains("--generalized-only"));
         return 0;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{name}'; known: foundation, layer-transfer, domain-adaptation, zero-shot, model-fuzz, multitask, progressive, few-shot, self-taught, backbones, onnx-conformance");
+        Console.Error.WriteLine($"unknown benchmark '{name}'; known: foundation, layer-transfer, domain-adaptation, domain-adaptation-speed, zero-shot, model-fuzz, multitask, progressive, few-shot, self-taught, backbones, onnx-conformance");
         return 2;
 }

@@ -1,6 +1,6 @@
 namespace TransferLearning.ML.Benchmarks;
 
-/// <summary>Mean and sample standard deviation over seeds, as the reports print them.</summary>
+/// <summary>Mean and sample standard deviation over seeds, and medians of timings, as the reports print them.</summary>
 internal static class Statistics
 {
     public static double Mean(IReadOnlyCollection<double> values) => values.Average();
@@ -10,6 +10,13 @@ internal static class Statistics
     {
         double mean = values.Average();
         return values.Count < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+    }
+
+    /// <summary>The middle value (the mean of the two middle values for an even count).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>Fractions as "mean ± sd %", two decimals.</summary>

@@ -16,7 +16,7 @@ internal static class Timing
             a.Add(Seconds(ours));
             b.Add(Seconds(bare));
         }
-        return (Median(a), Median(b));
+        return (Statistics.Median(a), Statistics.Median(b));
     }
 
     private static double Seconds(Action action)
@@ -26,11 +26,5 @@ internal static class Timing
         var watch = Stopwatch.StartNew();
         action();
         return watch.Elapsed.TotalSeconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
     }
 }

@@ -86,8 +86,9 @@ internal sealed class DomainAdversarialRecipe(IDomainAdversarialSettings setting
         using (var scope = torch.NewDisposeScope())
         {
             network.eval();
-            after = ProxyADistance.Compute(Chunked.Map(context.Features, network.Features), Chunked.Map(target, network.Features), settings.Seed);
-            targetClasses = EffectiveClasses(Chunked.Map(target, network.forward).argmax(1), network.OutputSize);
+            var targetFeatures = Chunked.Map(target, network.Features);
+            after = ProxyADistance.Compute(Chunked.Map(context.Features, network.Features), targetFeatures, settings.Seed);
+            targetClasses = EffectiveClasses(network.Head(targetFeatures).argmax(1), network.OutputSize);
             sourceClasses = EffectiveClasses(context.Labels, network.OutputSize);
         }
         var warnings = new List<string>();
