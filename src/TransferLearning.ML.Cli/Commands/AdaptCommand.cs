@@ -35,6 +35,10 @@ internal static class AdaptCommand
             Description = "DANN: what the discriminator sees: None (the features: DANN), Multilinear (features ⊗ class probabilities: CDAN) or MultilinearEntropy (CDAN+E).",
             DefaultValueFactory = _ => AdversarialConditioning.None,
         };
+        var reverseValidation = new Option<bool>("--reverse-validation")
+        {
+            Description = "DANN: also train a network on the target rows labelled by the model and report its accuracy on the source rows (a label-free check; one more training).",
+        };
         var components = new Option<int>("--components") { Description = "TCA: number of components.", DefaultValueFactory = _ => 30 };
         var mu = new Option<double>("--mu") { Description = "TCA: μ.", DefaultValueFactory = _ => 1.0 };
         var kernel = new Option<TcaKernel>("--kernel") { Description = "TCA: Linear or Rbf.", DefaultValueFactory = _ => TcaKernel.Linear };
@@ -42,7 +46,7 @@ internal static class AdaptCommand
         var output = new ModelOutput();
         var command = new Command("adapt", "Domain adaptation: train on labelled source rows and unlabelled target rows (DANN or TCA).")
         {
-            method, source, target, targetTest, label, network, imageRecipe, maximumLambda, conditioning, components, mu, kernel,
+            method, source, target, targetTest, label, network, imageRecipe, maximumLambda, conditioning, reverseValidation, components, mu, kernel,
         };
         training.AddTo(command);
         output.AddTo(command);
@@ -59,6 +63,7 @@ internal static class AdaptCommand
                 : new DomainAdversarialOptions { Network = networkSpec });
             if (r.GetValue(maximumLambda) is double lambda) dann.MaximumLambda = lambda;
             dann.Conditioning = r.GetValue(conditioning);
+            dann.ReverseValidation = r.GetValue(reverseValidation);
             dann.LabelColumnName = ModelOutput.LabelKeyColumn;
             var ml = new MLContext(dann.Seed).RegisterTransferLearning();
             if (r.GetValue(method) == Method.Dann) ml.TransferLearning().DomainAdversarial(dann); // validates the options

@@ -25,6 +25,9 @@ internal sealed class DomainAdversarialRecipe(IDomainAdversarialSettings setting
     /// <summary>Metric name of the effective number of classes the model predicts on the target rows, exp(entropy of the predicted-class shares).</summary>
     public const string TargetPredictedClasses = "target-predicted-classes";
 
+    /// <summary>Metric name of the reverse-validation accuracy (only with ReverseValidation).</summary>
+    public const string ReverseValidationAccuracy = "reverse-validation-accuracy";
+
     /// <summary>Metric name of the effective number of classes among the source labels, the same measure.</summary>
     public const string SourceLabelClasses = "source-label-classes";
 
@@ -82,15 +85,23 @@ internal sealed class DomainAdversarialRecipe(IDomainAdversarialSettings setting
                 "Lower MaximumLambda or LearningRate, add DiscriminatorDropout, or use DomainAdversarialOptions.ForImages for images.");
         if (settings.DomainSpecificBatchNorm) BatchNormStatistics.Recompute(network, target);
         double after, targetClasses, sourceClasses;
+        Tensor? targetPredictions = null;
         using (var noGrad = torch.no_grad())
         using (var scope = torch.NewDisposeScope())
         {
             network.eval();
             var targetFeatures = Chunked.Map(target, network.Features);
             after = ProxyADistance.Compute(Chunked.Map(context.Features, network.Features), targetFeatures, settings.Seed);
-            targetClasses = EffectiveClasses(network.Head(targetFeatures).argmax(1), network.OutputSize);
+            var predictions = network.Head(targetFeatures).argmax(1);
+            targetClasses = EffectiveClasses(predictions, network.OutputSize);
             sourceClasses = EffectiveClasses(context.Labels, network.OutputSize);
+            if (settings.ReverseValidation) targetPredictions = predictions.DetachFromDisposeScope();
         }
+        var metrics = new Dictionary<string, double>
+        {
+            [ProxyADistanceBefore] = before, [ProxyADistanceAfter] = after, [SourceAccuracy] = sourceAccuracy,
+            [TargetPredictedClasses] = targetClasses, [SourceLabelClasses] = sourceClasses,
+        };
         var warnings = new List<string>();
         // Label-free sign of negative transfer: adaptation can buy source-like features by sending most target rows to a few
         // classes (information maximisation and the adversary both allow it), which no source-side check sees.
@@ -98,15 +109,31 @@ internal sealed class DomainAdversarialRecipe(IDomainAdversarialSettings setting
             warnings.Add($"Target predictions collapsed onto few classes: {targetClasses:F1} effective classes of {network.OutputSize} " +
                 $"(the source labels have {sourceClasses:F1}). Adaptation may have hurt: compare with a source-only model " +
                 "(MaximumLambda = 0 and InformationMaximizationWeight = 0, the rest unchanged) before trusting this one.");
-        return report with
+        if (targetPredictions is not null)
         {
-            Metrics = new Dictionary<string, double>
-            {
-                [ProxyADistanceBefore] = before, [ProxyADistanceAfter] = after, [SourceAccuracy] = sourceAccuracy,
-                [TargetPredictedClasses] = targetClasses, [SourceLabelClasses] = sourceClasses,
-            },
-            Warnings = warnings,
-        };
+            using (targetPredictions)
+                metrics[ReverseValidationAccuracy] = ReverseValidation(context, options, target, targetPredictions);
+            if (metrics[ReverseValidationAccuracy] < chance + 0.1 * (1 - chance))
+                warnings.Add($"Reverse validation accuracy is {metrics[ReverseValidationAccuracy]:P1}, near chance ({chance:P1}): a network trained on the target rows " +
+                    "with this model's predictions as labels cannot classify the source rows, so those predictions are unlikely to be right.");
+        }
+        return report with { Metrics = metrics, Warnings = warnings };
+    }
+
+    /// <summary>
+    /// Reverse validation (Zhong et al. 2010): a fresh network of the same spec, trained with the
+    /// run's options on the target rows labelled by <paramref name="targetPredictions"/>, scored on
+    /// the source rows' true labels (with AdaBN, after re-estimating its batch norm on them).
+    /// </summary>
+    private double ReverseValidation(TrainingContext context, TrainingOptions options, Tensor target, Tensor targetPredictions)
+    {
+        var network = context.Network;
+        torch.manual_seed(settings.Seed + 2);
+        using var reverse = new Network(network.ModelSpec, network.InputLength);
+        reverse.to(context.Device);
+        context.Run(new ClassificationStep(reverse, target, targetPredictions), options);
+        if (settings.DomainSpecificBatchNorm) BatchNormStatistics.Recompute(reverse, context.Features);
+        return Accuracy(reverse, context.Features, context.Labels);
     }
 
     /// <summary>exp of the entropy of the class shares of <paramref name="classes"/> (class indices): k when k classes are equally common, 1 when one class takes all.</summary>

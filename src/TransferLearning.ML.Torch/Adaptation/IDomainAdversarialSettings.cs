@@ -35,4 +35,6 @@ internal interface IDomainAdversarialSettings
     bool FailOnCollapse { get; }
 
     AdversarialConditioning Conditioning { get; }
+
+    bool ReverseValidation { get; }
 }

@@ -54,6 +54,12 @@ public sealed class DomainAdversarialTrainer : NetworkEstimator<DomainAdversaria
     /// <summary>Metric name of the effective number of classes among the source labels.</summary>
     public const string SourceLabelClasses = DomainAdversarialRecipe.SourceLabelClasses;
 
+    /// <summary>
+    /// Metric name of the reverse-validation accuracy (with <see cref="DomainAdversarialOptions.ReverseValidation"/>): a
+    /// network trained on the target rows with the model's predictions as labels, scored on the source rows.
+    /// </summary>
+    public const string ReverseValidationAccuracy = DomainAdversarialRecipe.ReverseValidationAccuracy;
+
     /// <summary>Creates the trainer; the options are checked now.</summary>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
     internal DomainAdversarialTrainer(IHostEnvironment env, DomainAdversarialOptions options)

@@ -161,7 +161,7 @@ public sealed class DomainAdversarialTests
     }
 
     [TestMethod]
-    public void WithLambdaZeroTheDiscriminatorIsNotRunAndATargetCollapseIsReported()
+    public void WithLambdaZeroTheDiscriminatorIsNotRunAndATargetCollapseIsReportedAlsoByReverseValidation()
     {
         var ml = new MLContext(0);
         var digits = TestData.DigitsSmall.WithClasses(0, 1, 2, 3, 4);
@@ -169,21 +169,33 @@ public sealed class DomainAdversarialTests
         var blank = new Datasets.ImageDataset(1, 20, 20, digits.Images.Select(_ => new float[400]).ToArray(), digits.Labels, digits.ClassNames);
         var collapsed = ml.TransferLearning().CombineDomains(digits.ToDataView(ml), blank.ToDataView(ml));
         var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(collapsed).Transform(collapsed);
-        var options = new DomainAdversarialOptions { Network = NetworkSpec.Mlp(32), Epochs = 20, MaximumLambda = 0, Seed = 1, Optimizer = TransferLearning.ML.Torch.Training.OptimizerKind.Adam, LearningRate = 1e-3 };
+        var options = new DomainAdversarialOptions
+        {
+            Network = NetworkSpec.Mlp(32), Epochs = 20, MaximumLambda = 0, Seed = 1, Optimizer = TransferLearning.ML.Torch.Training.OptimizerKind.Adam, LearningRate = 1e-3,
+            ReverseValidation = true,
+        };
         using var sourceOnly = ml.TransferLearning().DomainAdversarial(options).Fit(keyed);
         var report = sourceOnly.TrainingReport!;
         Assert.IsTrue(report.Epochs.All(e => e.LossParts.ContainsKey("label") && !e.LossParts.ContainsKey("domain")), "no domain loss with λ = 0");
         Assert.AreEqual(1.0, report.Metrics[DomainAdversarialTrainer.TargetPredictedClasses], 1e-9);
         Assert.IsGreaterThan(4.5, report.Metrics[DomainAdversarialTrainer.SourceLabelClasses], "20 rows of each of 5 classes");
-        Assert.HasCount(1, report.Warnings);
+        // Trained on one pseudo-class (of blank rows), the reverse network has learned nothing about the source digits: chance is 20 %.
+        Assert.IsLessThan(0.28, report.Metrics[DomainAdversarialTrainer.ReverseValidationAccuracy]);
+        Assert.HasCount(2, report.Warnings);
         StringAssert.Contains(report.Warnings[0], "collapsed onto few classes: 1.0 effective classes of 5");
+        StringAssert.Contains(report.Warnings[1], "Reverse validation accuracy is");
+        StringAssert.Contains(report.Warnings[1], "near chance (20.0 %)");
 
-        // The same digits as target: predictions spread over the classes, no warning.
+        // The same digits as target: predictions spread over the classes, the reverse network learns them back, no warning.
         var same = ml.TransferLearning().CombineDomains(digits.ToDataView(ml), digits.ToDataView(ml));
-        using var adapted = ml.TransferLearning().DomainAdversarial(new DomainAdversarialOptions { Network = NetworkSpec.Mlp(32), Epochs = 20, Seed = 1, Optimizer = TransferLearning.ML.Torch.Training.OptimizerKind.Adam, LearningRate = 1e-3 })
-            .Fit(ml.Transforms.Conversion.MapValueToKey("Label").Fit(same).Transform(same));
+        using var adapted = ml.TransferLearning().DomainAdversarial(new DomainAdversarialOptions
+        {
+            Network = NetworkSpec.Mlp(32), Epochs = 60, Seed = 1, Optimizer = TransferLearning.ML.Torch.Training.OptimizerKind.Adam, LearningRate = 1e-3,
+            ReverseValidation = true,
+        }).Fit(ml.Transforms.Conversion.MapValueToKey("Label").Fit(same).Transform(same));
         Assert.IsEmpty(adapted.TrainingReport!.Warnings);
         Assert.IsGreaterThan(3.0, adapted.TrainingReport.Metrics[DomainAdversarialTrainer.TargetPredictedClasses]);
+        Assert.IsGreaterThan(0.8, adapted.TrainingReport.Metrics[DomainAdversarialTrainer.ReverseValidationAccuracy]);
         Assert.IsTrue(adapted.TrainingReport.Epochs.All(e => e.LossParts.ContainsKey("domain")));
     }
 
