@@ -28,7 +28,7 @@ internal static class AdaptCommand
         var targetTest = new Option<FileInfo?>("--target-test") { Description = "Labelled target CSV to measure accuracy on." };
         var label = new Option<string>("--label", "-l") { Description = "The label column.", DefaultValueFactory = _ => "Label" };
         var network = new Option<string>("--network") { Description = NetworkArgument.Help, DefaultValueFactory = _ => "mlp:128" };
-        var imageRecipe = new Option<bool>("--image-recipe") { Description = "DANN: per-image standardisation, AdaBN, augmentation, information maximisation, λ ≤ 0.3 (needs a lenet:CxHxW network)." };
+        var imageRecipe = new Option<bool>("--image-recipe") { Description = "DANN: per-image standardisation, AdaBN, augmentation, information maximisation, FixMatch-style self-training, λ ≤ 0.3 (needs a lenet:CxHxW network)." };
         var maximumLambda = new Option<double?>("--lambda") { Description = "DANN: the value λ rises to (default 1, or 0.3 with --image-recipe)." };
         var conditioning = new Option<AdversarialConditioning>("--conditioning")
         {

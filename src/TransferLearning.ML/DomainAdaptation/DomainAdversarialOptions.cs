@@ -110,7 +110,11 @@ public sealed class DomainAdversarialOptions : ClassifierOptions, IDomainAdversa
     /// <summary>
     /// The recipe that worked on small digit sets (measured in docs/benchmarks/domain-adaptation.md): per-image standardisation before
     /// <paramref name="network"/>'s blocks, batch norm (AdaBN), augmentation, information
-    /// maximisation with weight 0.3, λ capped at 0.3, Adam at 0.001.
+    /// maximisation with weight 0.3, FixMatch-style self-training with weight 1 (τ = 0.95), λ capped
+    /// at 0.3, Adam at 0.001. Self-training joined because it was the one variant that beat the
+    /// equally equipped source-only model in every seed on all four measured targets (three
+    /// MNIST-M style photo sets and optdigits; +2.5 to +7.6 points on average); set
+    /// SelfTrainingWeight = 0 for the recipe without it (it costs one more forward pass of each target batch).
     /// </summary>
     public static DomainAdversarialOptions ForImages(NetworkSpec network)
     {
@@ -130,6 +134,7 @@ public sealed class DomainAdversarialOptions : ClassifierOptions, IDomainAdversa
             DomainSpecificBatchNorm = true,
             Augmentation = new AugmentationSettings(),
             InformationMaximizationWeight = 0.3,
+            SelfTrainingWeight = 1,
             MaximumLambda = 0.3,
             Optimizer = OptimizerKind.Adam,
             LearningRate = 1e-3,

@@ -226,7 +226,7 @@ public sealed class DomainAdversarialTests
         var keyed = InvertedDigits(ml);
         var options = DomainAdversarialOptions.ForImages(NetworkSpec.LeNet(1, 20, 20));
         options.Epochs = 4;
-        options.SelfTrainingWeight = 1;
+        Assert.AreEqual(1, options.SelfTrainingWeight, "ForImages self-trains (FixMatch's weight)");
         options.SelfTrainingThreshold = 0.5;
         using var model = ml.TransferLearning().DomainAdversarial(options).Fit(keyed);
         var epochs = model.TrainingReport!.Epochs;
