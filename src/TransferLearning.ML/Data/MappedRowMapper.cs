@@ -47,7 +47,6 @@ internal sealed class MappedRowMapper : IRowToRowMapper
         private readonly float[] _scratch;
         private readonly float[] _output;
         private long _computedPosition = -1;
-        private int _busy;
 
         public MappedRow(MappedRowMapper parent, DataViewRow input, bool[] active)
         {
@@ -55,7 +54,7 @@ internal sealed class MappedRowMapper : IRowToRowMapper
             _input = input;
             _scratch = new float[parent._mapping.InputLength];
             _output = new float[parent._mapping.OutputLength];
-            _outputs = new OutputGetters(parent._mapping, parent.InputSchema.Count, active, Current);
+            _outputs = new OutputGetters(parent._mapping, parent.InputSchema.Count, active, Current, new SingleCallerGuard());
             if (_outputs.AnyActive) _features = parent._mapping.Reader(input, parent._inputColumns);
         }
 
@@ -76,27 +75,16 @@ internal sealed class MappedRowMapper : IRowToRowMapper
             : _outputs.Get<TValue>(column);
 
         // PredictionEngine reuses one row object for every Predict call: the position tells a new row.
-        // One row object is one caller's: two threads in here at once share its buffers (and a
-        // PredictionEngine's input row), so they would read each other's values; refuse instead.
+        // The getters that call this hold a SingleCallerGuard: two threads on one row would share
+        // its buffers (and the engine's output buffers) and read each other's values.
         private ReadOnlySpan<float> Current()
         {
-            if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
-                throw new InvalidOperationException(
-                    "One PredictionEngine (or row from GetRowToRowMapper) of this model is in use by several threads at once; ML.NET's " +
-                    "PredictionEngine is not thread-safe. Create one engine per thread, or use PredictionEnginePool from Microsoft.Extensions.ML.");
-            try
+            if (_computedPosition != _input.Position || _input.Position < 0)
             {
-                if (_computedPosition != _input.Position || _input.Position < 0)
-                {
-                    _parent._mapping.ComputeRow(_features!, _scratch, _output);
-                    _computedPosition = _input.Position;
-                }
-                return _output;
+                _parent._mapping.ComputeRow(_features!, _scratch, _output);
+                _computedPosition = _input.Position;
             }
-            finally
-            {
-                Volatile.Write(ref _busy, 0);
-            }
+            return _output;
         }
 
         protected override void Dispose(bool disposing)

@@ -122,11 +122,18 @@ internal sealed class OutputGetters
     private readonly int _firstIndex;
     private readonly bool[] _active;
     private readonly Delegate?[] _getters;
+    private readonly SingleCallerGuard? _guard;
 
-    public OutputGetters(RowBlockMapping mapping, int firstIndex, bool[] active, CurrentOutputs outputs)
+    /// <param name="mapping">The mapping whose output columns these are.</param>
+    /// <param name="firstIndex">The schema index of the first output column.</param>
+    /// <param name="active">Which output columns were requested.</param>
+    /// <param name="outputs">The current row's outputs.</param>
+    /// <param name="guard">Held around each getter call when the row may be shared by mistake (a PredictionEngine's); null for cursors.</param>
+    public OutputGetters(RowBlockMapping mapping, int firstIndex, bool[] active, CurrentOutputs outputs, SingleCallerGuard? guard = null)
     {
         _firstIndex = firstIndex;
         _active = active;
+        _guard = guard;
         _getters = mapping.Columns.Select((c, i) => active[i] ? c.MakeGetter(outputs) : null).ToArray();
     }
 
@@ -138,7 +145,14 @@ internal sealed class OutputGetters
     {
         var getter = _getters[column.Index - _firstIndex]
             ?? throw new InvalidOperationException($"Column '{column.Name}' was not requested from this cursor.");
-        return getter as ValueGetter<TValue>
+        var typed = getter as ValueGetter<TValue>
             ?? throw new InvalidOperationException($"Column '{column.Name}' is {column.Type}; it cannot be read as {typeof(TValue).Name}.");
+        if (_guard is not { } guard) return typed;
+        return (ref TValue value) =>
+        {
+            guard.Enter();
+            try { typed(ref value); }
+            finally { guard.Exit(); }
+        };
     }
 }
