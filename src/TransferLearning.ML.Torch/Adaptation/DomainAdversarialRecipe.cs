@@ -123,7 +123,9 @@ internal sealed class DomainAdversarialRecipe(IDomainAdversarialSettings setting
     /// <summary>
     /// Reverse validation (Zhong et al. 2010): a fresh network of the same spec, trained with the
     /// run's options on the target rows labelled by <paramref name="targetPredictions"/>, scored on
-    /// the source rows' true labels (with AdaBN, after re-estimating its batch norm on them).
+    /// the source rows' true labels (with AdaBN, after re-estimating its batch norm on them). It gets as
+    /// many optimizer steps as the forward run: with the same epochs, a small target would leave it
+    /// under-trained and its score would measure the target's size rather than the labels' quality.
     /// </summary>
     private double ReverseValidation(TrainingContext context, TrainingOptions options, Tensor target, Tensor targetPredictions)
     {
@@ -131,7 +133,9 @@ internal sealed class DomainAdversarialRecipe(IDomainAdversarialSettings setting
         torch.manual_seed(settings.Seed + 2);
         using var reverse = new Network(network.ModelSpec, network.InputLength);
         reverse.to(context.Device);
-        context.Run(new ClassificationStep(reverse, target, targetPredictions), options);
+        int targetRows = (int)target.shape[0];
+        int epochs = Math.Max(1, (int)Math.Round(options.Epochs * (double)context.Features.shape[0] / targetRows));
+        context.Run(new ClassificationStep(reverse, target, targetPredictions), options.WithPhase(epochs, options.LearningRate), rowCount: targetRows);
         if (settings.DomainSpecificBatchNorm) BatchNormStatistics.Recompute(reverse, context.Features);
         return Accuracy(reverse, context.Features, context.Labels);
     }

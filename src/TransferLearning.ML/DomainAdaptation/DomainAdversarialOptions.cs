@@ -96,13 +96,13 @@ public sealed class DomainAdversarialOptions : ClassifierOptions, IDomainAdversa
     /// <summary>
     /// Reverse validation, a label-free estimate of how good the model is on the target (Zhong et
     /// al., ECML PKDD 2010; Ganin et al., JMLR 2016, section 5.1.2): after training, a fresh network
-    /// of the same spec is trained, with the same optimizer and epochs, on the target rows labelled
-    /// by this model's predictions, and its accuracy on the source rows with their true labels is
+    /// of the same spec is trained, with the same optimizer and as many optimizer steps (its epochs
+    /// scaled by source rows / target rows), on the target rows labelled by this model's predictions, and its accuracy on the source rows with their true labels is
     /// reported as <c>DomainAdversarialTrainer.ReverseValidationAccuracy</c>. Pseudo-labels that
     /// are wrong in a consistent way (a collapse, swapped classes) do not carry back to the source,
     /// so the figure drops where adaptation hurt; compare it between this model and one trained
     /// with MaximumLambda = 0 and InformationMaximizationWeight = 0, the rest unchanged. The source
-    /// rows are those this model trained on (the reverse model never saw them). Costs one more
+    /// rows are those this model trained on (the reverse model never saw them). Costs about one more
     /// training; the progress callback reports its epochs too. Default false.
     /// </summary>
     public bool ReverseValidation { get; set; }

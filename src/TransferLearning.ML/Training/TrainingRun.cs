@@ -27,7 +27,7 @@ internal static class TrainingRun
             channel.Info(MessageSensitivity.None, $"{name}: {rows.Count} rows of {rows.Length} features, device {device}.");
             var log = new TrainingLog(channel, options.Progress);
             return plan(new TrainingContext(network, features, labels, device,
-                (step, phase, sampler) => TrainingLoop.Run(step, rows.Count, phase, device, log, sampler, host.CheckAlive)));
+                (step, phase, sampler, rowCount) => TrainingLoop.Run(step, rowCount ?? rows.Count, phase, device, log, sampler, host.CheckAlive)));
         }
         catch
         {
