@@ -27,7 +27,8 @@ internal static class DomainAdaptationBenchmark
     private const int Epochs = 15;
 
     /// <param name="reverseValidationOnly">Only check reverse validation as a label-free way to choose between models, on the two hardest targets.</param>
-    public static void Run(bool reverseValidationOnly = false)
+    /// <param name="augmentationOnly">Only measure where augmentation helps (target batches augmented or not, a stronger range), on the two hardest targets.</param>
+    public static void Run(bool reverseValidationOnly = false, bool augmentationOnly = false)
     {
         var watch = Stopwatch.StartNew();
         var digits = OpenCvDigits.Load();
@@ -47,14 +48,18 @@ internal static class DomainAdaptationBenchmark
         targets.Add(("Case 2: OpenCV digits -> UCI optdigits (8x8 resampled to 20x20), LeNet on 1x20x20, transductive", 1,
             _ => (digits, optdigits, optdigits)));
 
+        var hardest = targets.Where(t => t.Title.Contains("photos-ubuntu") || t.Title.StartsWith("Case 2")).ToList();
         if (reverseValidationOnly)
         {
-            foreach (var (title, channels, data) in targets.Where(t => t.Title.Contains("photos-ubuntu") || t.Title.StartsWith("Case 2")))
-                ReverseValidationCase(title, channels, data);
+            foreach (var (title, channels, data) in hardest) ReverseValidationCase(title, channels, data);
+        }
+        else if (augmentationOnly)
+        {
+            foreach (var (title, channels, data) in hardest) Case(title, channels, data, AugmentationVariants);
         }
         else
         {
-            foreach (var (title, channels, data) in targets) Case(title, channels, data);
+            foreach (var (title, channels, data) in targets) Case(title, channels, data, Variants);
             Tca(digits, optdigits);
         }
         Console.WriteLine($"total time {watch.Elapsed.TotalMinutes:F1} min");
@@ -68,7 +73,7 @@ internal static class DomainAdaptationBenchmark
     {
         Console.WriteLine($"## Reverse validation: {title}");
         Console.WriteLine();
-        var chosen = Variants(channels, 0).Select(v => v.Name).Where(n => n is PaperSourceOnly or EquippedSourceOnly || n.EndsWith("ForImages")).ToArray();
+        var chosen = Variants(channels, 0).Select(v => v.Name).Where(n => n is PaperSourceOnly or EquippedSourceOnly or ForImages).ToArray();
         var accuracy = new Dictionary<string, List<double>>();
         var reverse = new Dictionary<string, List<double>>();
         int agreed = 0;
@@ -111,23 +116,28 @@ internal static class DomainAdaptationBenchmark
     private const string PaperSourceOnly = "source only, paper settings (λ = 0)";
     private const string EquippedSourceOnly = "source only + augmentation, standardisation, AdaBN (λ = 0)";
 
+    /// <summary>ForImages on LeNet with the given λ and information-maximisation weight, without self-training unless <paramref name="selfTraining"/>.</summary>
+    private static DomainAdversarialOptions Recipe(int channels, int seed, double lambda, double information, bool selfTraining = false,
+        AdversarialConditioning conditioning = AdversarialConditioning.None)
+    {
+        var options = DomainAdversarialOptions.ForImages(NetworkSpec.LeNet(channels, 20, 20));
+        options.Conditioning = conditioning;
+        options.MaximumLambda = lambda;
+        options.InformationMaximizationWeight = information;
+        options.SelfTrainingWeight = selfTraining ? 1 : 0;
+        options.Epochs = Epochs;
+        options.Seed = seed;
+        options.Device = DeviceKind.Cpu;
+        return options;
+    }
+
     /// <summary>The variants, each with the source-only variant equipped like it (its paired baseline; null for the baselines).</summary>
     private static IEnumerable<(string Name, DomainAdversarialOptions Options, string? Baseline)> Variants(int channels, int seed)
     {
         var lenet = NetworkSpec.LeNet(channels, 20, 20);
         DomainAdversarialOptions Paper(double lambda) => new() { Network = lenet, MaximumLambda = lambda, Epochs = Epochs, Seed = seed, Device = DeviceKind.Cpu };
-        DomainAdversarialOptions Recipe(double lambda, double information, AdversarialConditioning conditioning = AdversarialConditioning.None)
-        {
-            var options = DomainAdversarialOptions.ForImages(lenet);
-            options.Conditioning = conditioning;
-            options.MaximumLambda = lambda;
-            options.InformationMaximizationWeight = information;
-            options.SelfTrainingWeight = 0; // ForImages self-trains; the variants below add it where they say so
-            options.Epochs = Epochs;
-            options.Seed = seed;
-            options.Device = DeviceKind.Cpu;
-            return options;
-        }
+        DomainAdversarialOptions Recipe(double lambda, double information, AdversarialConditioning conditioning = AdversarialConditioning.None) =>
+            DomainAdaptationBenchmark.Recipe(channels, seed, lambda, information, conditioning: conditioning);
 
         yield return (PaperSourceOnly, Paper(0), null);
         yield return ("DANN, paper settings (λ -> 1)", Paper(1), PaperSourceOnly);
@@ -138,12 +148,37 @@ internal static class DomainAdaptationBenchmark
         ramped.RampInformationMaximization = true;
         yield return ("... + information maximisation ramped with λ + DANN (λ -> 0.3)", ramped, EquippedSourceOnly);
         yield return ("... + information maximisation + CDAN+E (λ -> 0.3)", Recipe(0.3, 0.3, AdversarialConditioning.MultilinearEntropy), EquippedSourceOnly);
-        var selfTrained = Recipe(0.3, 0.3);
-        selfTrained.SelfTrainingWeight = 1;
-        yield return ("... + information maximisation + DANN + self-training (FixMatch, τ = 0.95): ForImages", selfTrained, EquippedSourceOnly);
+        yield return (ForImages, DomainAdaptationBenchmark.Recipe(channels, seed, 0.3, 0.3, selfTraining: true), EquippedSourceOnly);
     }
 
-    private static void Case(string title, int channels, Func<int, (ImageDataset Source, ImageDataset Target, ImageDataset Test)> data)
+    private const string ForImages = "... + information maximisation + DANN + self-training (FixMatch, τ = 0.95): ForImages";
+
+    /// <summary>A wider augmentation range than <see cref="AugmentationSettings"/>' defaults, nearer the reference recipe's (zoom up to 1.3, stronger colour jitter).</summary>
+    private static readonly AugmentationSettings Stronger = new(RotationDegrees: 15, Scale: 0.3, Translation: 0.15, BlurProbability: 0.3,
+        PolarityProbability: 0.5, Contrast: 0.6, Brightness: 0.3);
+
+    /// <summary>Where augmentation helps: the recipe with and without augmenting the target batches, and with a stronger range.</summary>
+    private static IEnumerable<(string Name, DomainAdversarialOptions Options, string? Baseline)> AugmentationVariants(int channels, int seed)
+    {
+        DomainAdversarialOptions With(DomainAdversarialOptions options, bool augmentTarget = true, AugmentationSettings? range = null)
+        {
+            options.AugmentTargetBatches = augmentTarget;
+            if (range is not null) options.Augmentation = range;
+            return options;
+        }
+        const string strongerSourceOnly = "source only, stronger augmentation (zoom ±0.3, rotation ±15°, contrast ±0.6, brightness ±0.3)";
+        yield return (EquippedSourceOnly, Recipe(channels, seed, 0, 0), null);
+        yield return ("... + information maximisation + DANN (λ -> 0.3): the recipe before self-training", Recipe(channels, seed, 0.3, 0.3), EquippedSourceOnly);
+        yield return ("the recipe before self-training, target batches not augmented", With(Recipe(channels, seed, 0.3, 0.3), augmentTarget: false), EquippedSourceOnly);
+        yield return (ForImages, Recipe(channels, seed, 0.3, 0.3, selfTraining: true), EquippedSourceOnly);
+        yield return ("ForImages, target batches not augmented (self-training's strong view still is)",
+            With(Recipe(channels, seed, 0.3, 0.3, selfTraining: true), augmentTarget: false), EquippedSourceOnly);
+        yield return (strongerSourceOnly, With(Recipe(channels, seed, 0, 0), range: Stronger), null);
+        yield return ("ForImages, stronger augmentation", With(Recipe(channels, seed, 0.3, 0.3, selfTraining: true), range: Stronger), strongerSourceOnly);
+    }
+
+    private static void Case(string title, int channels, Func<int, (ImageDataset Source, ImageDataset Target, ImageDataset Test)> data,
+        Func<int, int, IEnumerable<(string Name, DomainAdversarialOptions Options, string? Baseline)>> variants)
     {
         Console.WriteLine($"## {title}");
         Console.WriteLine();
@@ -159,7 +194,7 @@ internal static class DomainAdaptationBenchmark
             var labelMap = ml.Transforms.Conversion.MapValueToKey("Label").Fit(source.ToDataView(ml));
             var combined = ml.Data.Cache(labelMap.Transform(ml.TransferLearning().CombineDomains(source.ToDataView(ml), target.ToDataView(ml))));
             var testView = ml.Data.Cache(labelMap.Transform(test.ToDataView(ml)));
-            foreach (var (name, options, baseline) in Variants(channels, seed))
+            foreach (var (name, options, baseline) in variants(channels, seed))
             {
                 baselines[name] = baseline;
                 using var model = ml.TransferLearning().DomainAdversarial(options).Fit(combined);

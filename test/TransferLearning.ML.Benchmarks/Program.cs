@@ -1,6 +1,6 @@
 using TransferLearning.ML.Benchmarks;
 
-// usage: TransferLearning.ML.Benchmarks [foundation [--repeats N] | layer-transfer [--plot PATH] | domain-adaptation [--reverse-validation-only] | domain-adaptation-speed [--python PATH] | zero-shot [--only TABLE[,TABLE]] [--generalized-only] | model-fuzz [--v1 FIXTURES] | multitask | progressive | few-shot [--quick] | self-taught | backbones [--quick] | onnx-conformance]
+// usage: TransferLearning.ML.Benchmarks [foundation [--repeats N] | layer-transfer [--plot PATH] | domain-adaptation [--reverse-validation-only | --augmentation-only] | domain-adaptation-speed [--python PATH] | zero-shot [--only TABLE[,TABLE]] [--generalized-only] | model-fuzz [--v1 FIXTURES] | multitask | progressive | few-shot [--quick] | self-taught | backbones [--quick] | onnx-conformance]
 var name = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "foundation";
 int repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).FirstOrDefault(3);
 switch (name)
@@ -12,7 +12,7 @@ switch (name)
         LayerTransferBenchmark.Run(args.SkipWhile(a => a != "--plot").Skip(1).FirstOrDefault("docs/images/transferability-fashion-mnist.png"));
         return 0;
     case "domain-adaptation":
-        DomainAdaptationBenchmark.Run(args.Contains("--reverse-validation-only"));
+        DomainAdaptationBenchmark.Run(args.Contains("--reverse-validation-only"), args.Contains("--augmentation-only"));
         return 0;
     case "domain-adaptation-speed":
         DomainAdaptationSpeedBenchmark.Run(args.SkipWhile(a => a != "--python").Skip(1).FirstOrDefault("/usr/bin/python3"));

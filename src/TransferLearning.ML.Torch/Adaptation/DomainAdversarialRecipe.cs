@@ -65,7 +65,8 @@ internal sealed class DomainAdversarialRecipe(IDomainAdversarialSettings setting
             conditioning, settings.Conditioning == AdversarialConditioning.MultilinearEntropy, settings.RampInformationMaximization,
             settings.SelfTrainingWeight > 0 && augmentation is not null
                 ? new SelfTrainingSettings(new ImageAugmentation(shape[0], shape[1], shape[2], WeakView), settings.SelfTrainingWeight, settings.SelfTrainingThreshold)
-                : null);
+                : null,
+            settings.AugmentTargetBatches);
 
         double before = ProxyADistance.Compute(context.Features, target, settings.Seed);
         TrainingReport report;

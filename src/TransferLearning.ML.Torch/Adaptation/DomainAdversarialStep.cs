@@ -13,22 +13,23 @@ namespace TransferLearning.ML.Torch.Adaptation;
 /// <param name="Gamma">Steepness γ of the λ_p schedule (the paper: 10).</param>
 /// <param name="InformationMaximizationWeight">Weight of information maximisation on target predictions; 0 for none.</param>
 /// <param name="SeparateDomainBatches">Run source and target batches through the network apart, so that batch norm sees one domain at a time (AdaBN).</param>
-/// <param name="Augmentation">Random image augmentation of both domains' batches; null for none.</param>
+/// <param name="Augmentation">Random image augmentation of the source batches (and of the target's with <paramref name="AugmentTarget"/>); null for none.</param>
 /// <param name="Criterion">The label-free model-selection score.</param>
 /// <param name="Seed">Seeds the choice of target batches.</param>
 /// <param name="Conditioning">CDAN's multilinear discriminator input; null for DANN's features alone.</param>
 /// <param name="EntropyWeighting">CDAN+E: weight rows in the domain loss by 1 + e^(−entropy).</param>
 /// <param name="RampInformationMaximization">Raise the information-maximisation weight from 0 with the shape of the λ schedule.</param>
 /// <param name="SelfTraining">FixMatch-style self-training on the target: its weak view and weight; null for none.</param>
+/// <param name="AugmentTarget">Augment the target batches the adversary and information maximisation see; self-training's strong view is augmented either way.</param>
 internal sealed record DomainAdversarialSettings(double MaximumLambda, double Gamma, double InformationMaximizationWeight,
     bool SeparateDomainBatches, ImageAugmentation? Augmentation, SelectionCriterion Criterion, int Seed,
     ConditionalDomainInput? Conditioning = null, bool EntropyWeighting = false, bool RampInformationMaximization = false,
-    SelfTrainingSettings? SelfTraining = null);
+    SelfTrainingSettings? SelfTraining = null, bool AugmentTarget = true);
 
 /// <summary>
 /// FixMatch-style consistency on target rows (Sohn et al., NeurIPS 2020): the prediction on a weakly
 /// augmented view, where confident, is the pseudo-label for the strongly augmented view (the
-/// step's own target augmentation).
+/// step's own augmentation).
 /// </summary>
 /// <param name="WeakView">The weak augmentation (small shifts only).</param>
 /// <param name="Weight">λ_u, the weight of the pseudo-label loss.</param>
@@ -107,10 +108,12 @@ internal sealed class DomainAdversarialStep : ITrainingStep
             pseudoLabels = labels;
             confident = (best >= selfTraining.Threshold).to_type(ScalarType.Float32);
         }
+        Tensor? strongView = null;
         if (_settings.Augmentation is ImageAugmentation augmentation)
         {
             source = augmentation.Apply(source);
-            if (target is not null) target = augmentation.Apply(target);
+            if (target is not null && _settings.AugmentTarget) target = augmentation.Apply(target);
+            else if (target is not null && _settings.SelfTraining is not null) strongView = augmentation.Apply(target);
         }
 
         Tensor sourceFeatures;
@@ -167,7 +170,9 @@ internal sealed class DomainAdversarialStep : ITrainingStep
         if (_settings.SelfTraining is SelfTrainingSettings training)
         {
             // FixMatch's mean over the whole target batch: unconfident rows count as zeros, so the loss grows as confidence spreads.
-            var selfLoss = (nn.functional.cross_entropy(TargetLogits(), pseudoLabels!, reduction: nn.Reduction.None) * confident!).mean();
+            // With the target batch left unaugmented, the strong view is a batch of its own (through batch norm apart, as a target batch).
+            var strongLogits = strongView is null ? TargetLogits() : _network.forward(strongView);
+            var selfLoss = (nn.functional.cross_entropy(strongLogits, pseudoLabels!, reduction: nn.Reduction.None) * confident!).mean();
             total = total + selfLoss * training.Weight;
             parts.AddRange([("self-training", selfLoss), ("confident-share", confident!.mean())]);
         }

@@ -20,6 +20,8 @@ internal interface IDomainAdversarialSettings
 
     AugmentationSettings? Augmentation { get; }
 
+    bool AugmentTargetBatches { get; }
+
     double InformationMaximizationWeight { get; }
 
     bool RampInformationMaximization { get; }

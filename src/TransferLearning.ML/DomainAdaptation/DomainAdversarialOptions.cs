@@ -45,8 +45,15 @@ public sealed class DomainAdversarialOptions : ClassifierOptions, IDomainAdversa
     /// <summary>Dropout after each hidden layer of the discriminator, in [0, 1). Default 0.5, which keeps it from winning outright.</summary>
     public double DiscriminatorDropout { get; set; } = 0.5;
 
-    /// <summary>Random augmentation of both domains' image batches (needs an image input shape). Default null (none).</summary>
+    /// <summary>Random augmentation of the image batches (needs an image input shape): the source's, and the target's unless <see cref="AugmentTargetBatches"/> is false. Default null (none).</summary>
     public AugmentationSettings? Augmentation { get; set; }
+
+    /// <summary>
+    /// Whether <see cref="Augmentation"/> applies to the target batches too, which the adversary and
+    /// information maximisation see; false leaves them as they are (self-training still learns from
+    /// its strongly augmented view, at the cost of one more pass of the target batch). Default true.
+    /// </summary>
+    public bool AugmentTargetBatches { get; set; } = true;
 
     /// <summary>
     /// Weight of information maximisation on the target predictions (confident per row, diverse over

@@ -252,6 +252,13 @@ public sealed class DomainAdversarialTests
         Assert.IsTrue(epochs.All(e => e.LossParts["confident-share"] is >= 0 and <= 1 && e.LossParts["self-training"] >= 0));
         Assert.IsGreaterThan(epochs[0].LossParts["confident-share"], epochs[^1].LossParts["confident-share"], "more target rows become confident as training goes on");
 
+        // Target batches left unaugmented for the adversary: self-training still learns, from a strong view of its own.
+        options.AugmentTargetBatches = false;
+        using var unaugmented = ml.TransferLearning().DomainAdversarial(options).Fit(keyed);
+        var plainEpochs = unaugmented.TrainingReport!.Epochs;
+        Assert.IsGreaterThan(plainEpochs[0].LossParts["confident-share"], plainEpochs[^1].LossParts["confident-share"]);
+        Assert.AreNotEqual(epochs[^1].LossParts["self-training"], plainEpochs[^1].LossParts["self-training"]);
+
         var plain = new DomainAdversarialOptions { Network = NetworkSpec.LeNet(1, 20, 20), SelfTrainingWeight = 1 };
         StringAssert.Contains(Assert.Throws<ArgumentException>(() => ml.TransferLearning().DomainAdversarial(plain).Fit(keyed)).Message, "SelfTrainingWeight needs Augmentation");
         Assert.Throws<ArgumentException>(() => ml.TransferLearning().DomainAdversarial(new DomainAdversarialOptions { SelfTrainingThreshold = 0 }));
