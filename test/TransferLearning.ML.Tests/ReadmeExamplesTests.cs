@@ -385,25 +385,32 @@ public sealed class ReadmeExamplesTests
     {
         var ml = new MLContext(0);
         var (table, seenNames, unseenNames, makeRows) = Tests.ZeroShot.ZeroShotTests.ZooSetup(ml);
-        var standIns = seenNames.Take(3).ToArray();
-        var seenClassesWithoutStandIns = seenNames.Skip(3).ToArray();
-        var classifierWithoutStandIns = ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.TransferLearning().NetworkClassifier(epochs: 20)).Fit(makeRows(seenClassesWithoutStandIns, 10, 1));
+        // Three splits of the seen classes, each with 3 stand-ins the split's classifier is not trained on.
         var heldOutSeenRows = makeRows(seenNames, 5, 2);
+        var calibrationSplits = Enumerable.Range(0, 3).Select(split =>
+        {
+            var trainedClasses = seenNames.Where((_, i) => i / 3 != split).ToArray();
+            var classifier = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.TransferLearning().NetworkClassifier(epochs: 20)).Fit(makeRows(trainedClasses, 10, 1));
+            return (Classifier: classifier, HeldOutRows: heldOutSeenRows, TrainedClasses: trainedClasses);
+        }).ToArray();
         var seenClassifier = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.TransferLearning().NetworkClassifier(epochs: 20)).Fit(makeRows(seenNames, 10, 1));
         var rows = makeRows(seenNames.Concat(unseenNames).ToArray(), 5, 3);
 
         // --- README ---
-        // Choose ConSE's penalty on a classifier trained without some seen classes (standIns):
-        var probe = ml.TransferLearning().ConSE(new ConSEOptions { ClassDescriptions = table, Mode = ZeroShotMode.Generalized })
-            .Fit(classifierWithoutStandIns.Transform(heldOutSeenRows));
-        var best = ml.TransferLearning().EvaluateZeroShot(probe.Transform(classifierWithoutStandIns.Transform(heldOutSeenRows)), "Label",
-            seenClasses: seenClassesWithoutStandIns).BestCalibration!;
-        var gzsl = ml.TransferLearning().ConSE(new ConSEOptions { ClassDescriptions = table, Mode = ZeroShotMode.Generalized, SeenClassPenalty = best.Penalty })
+        // Choose ConSE's penalty on classifiers trained without some seen classes, one per split of stand-ins:
+        var splits = calibrationSplits.Select(split =>
+        {
+            var scored = split.Classifier.Transform(split.HeldOutRows);
+            var probe = ml.TransferLearning().ConSE(new ConSEOptions { ClassDescriptions = table, Mode = ZeroShotMode.Generalized }).Fit(scored);
+            return ml.TransferLearning().EvaluateZeroShot(probe.Transform(scored), "Label", seenClasses: split.TrainedClasses);
+        });
+        double penalty = CalibratedStacking.ChoosePenalty(splits);   // the best harmonic mean averaged over the splits
+        var gzsl = ml.TransferLearning().ConSE(new ConSEOptions { ClassDescriptions = table, Mode = ZeroShotMode.Generalized, SeenClassPenalty = penalty })
             .Fit(seenClassifier.Transform(rows));
         // --- end ---
         var metrics = ml.TransferLearning().EvaluateZeroShot(gzsl.Transform(seenClassifier.Transform(rows)), "Label", seenClasses: seenNames);
         Assert.IsNotNull(metrics.HarmonicMean);
+        Assert.IsTrue(double.IsFinite(penalty));
         Assert.AreEqual(seenNames.Length + unseenNames.Length, gzsl.ClassLists["candidates"].Count);
     }
 

@@ -55,17 +55,26 @@ public abstract class ZeroShotTrainingOptions : TrainingOptions, IZeroShotOutput
     /// Calibrated stacking (Chao et al. 2016), when seen classes are candidates (generalised
     /// zero-shot): the constant subtracted from every seen class's score, because a model trained
     /// only on seen classes scores them higher and otherwise gives them almost every row. Default
-    /// null: chosen on the training data without any unseen label — <see cref="CalibrationClassFraction"/>
-    /// of the seen classes are held out as stand-ins for unseen ones, a model of the same options is
-    /// trained on the rest (80 % of their rows), and the penalty of the highest harmonic mean of
-    /// seen and stand-in accuracy on the held-out rows is kept (one extra training; with fewer than 3
+    /// null: chosen on the training data without any unseen label — in each of
+    /// <see cref="CalibrationSplits"/> splits, <see cref="CalibrationClassFraction"/> of the seen
+    /// classes are held out as stand-ins for unseen ones, a model of the same options is trained on
+    /// the rest (80 % of their rows) and scores the held-out rows; the penalty of the highest harmonic
+    /// mean of seen and stand-in accuracy, averaged over the splits, is kept
+    /// (<see cref="CalibratedStacking.ChoosePenalty(IEnumerable{ZeroShotMetrics})"/>; one extra training per split; with fewer than 3
     /// seen classes there is nothing to hold out and the penalty is 0). A number is used as given
     /// (0: uncalibrated). Must be finite.
     /// </summary>
     public double? SeenClassPenalty { get; set; }
 
-    /// <summary>Share of the seen classes held out to choose <see cref="SeenClassPenalty"/> (at least one, leaving two). Default 0.3; in (0, 1).</summary>
+    /// <summary>Share of the seen classes held out in each calibration split (at least one, leaving two). Default 0.3; in (0, 1).</summary>
     public double CalibrationClassFraction { get; set; } = 0.3;
+
+    /// <summary>
+    /// Class splits the penalty is chosen on when <see cref="SeenClassPenalty"/> is null: each holds
+    /// out different stand-in classes (taken in turn from one shuffled order, so every seen class
+    /// stands in about as often) and costs one extra training. Default 3; at least 1.
+    /// </summary>
+    public int CalibrationSplits { get; set; } = 3;
 
     /// <inheritdoc />
     public override void Validate()
@@ -76,6 +85,7 @@ public abstract class ZeroShotTrainingOptions : TrainingOptions, IZeroShotOutput
         Require(Enum.IsDefined(Mode), nameof(Mode), Mode, "a defined ZeroShotMode");
         Require(SeenClassPenalty is null || double.IsFinite(SeenClassPenalty.Value), nameof(SeenClassPenalty), SeenClassPenalty, "null (calibrate) or a finite number");
         Require(CalibrationClassFraction > 0 && CalibrationClassFraction < 1, nameof(CalibrationClassFraction), CalibrationClassFraction, "in (0, 1)");
+        Require(CalibrationSplits >= 1, nameof(CalibrationSplits), CalibrationSplits, "at least 1");
         foreach (var (name, option) in new[] { (FeatureColumnName, nameof(FeatureColumnName)), (LabelColumnName, nameof(LabelColumnName)),
                      (ScoreColumnName, nameof(ScoreColumnName)), (PredictedLabelColumnName, nameof(PredictedLabelColumnName)) })
             Require(!string.IsNullOrWhiteSpace(name), option, name, "a non-empty column name");

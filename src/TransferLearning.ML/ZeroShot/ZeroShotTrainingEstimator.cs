@@ -42,9 +42,10 @@ public abstract class ZeroShotTrainingEstimator<TOptions> : NetworkEstimator<TOp
     }
 
     /// <summary>
-    /// Calibrated stacking's penalty chosen without unseen labels (Chao et al. 2016's class split):
-    /// some seen classes stand in for unseen ones, a model trained on the others' rows scores held-out
-    /// rows of both, and the penalty of the best harmonic mean on them is returned.
+    /// Calibrated stacking's penalty chosen without unseen labels (Chao et al. 2016's class split, done
+    /// <see cref="ZeroShotTrainingOptions.CalibrationSplits"/> times): in each split some seen classes
+    /// stand in for unseen ones, a model trained on the others' rows scores held-out rows of both, and
+    /// the penalty of the best harmonic mean averaged over the splits is returned.
     /// </summary>
     private double Calibrate(LabeledRows rows, string[] seen, string[] candidates)
     {
@@ -53,10 +54,23 @@ public abstract class ZeroShotTrainingEstimator<TOptions> : NetworkEstimator<TOp
         if (seen.Length < 3 || eligible.Length < 1) return 0;
         var random = new Random(Options.Seed);
         int heldOut = Math.Clamp((int)Math.Round(Options.CalibrationClassFraction * seen.Length), 1, Math.Min(eligible.Length, seen.Length - 2));
-        var standIns = eligible.OrderBy(_ => random.Next()).Take(heldOut).ToHashSet();
+        // One shuffled order, taken in turn: split s holds out the next heldOut classes, wrapping round.
+        var order = eligible.OrderBy(_ => random.Next()).ToArray();
+        var curves = new List<IReadOnlyList<SeenUnseenPoint>>();
+        for (int split = 0; split < Options.CalibrationSplits; split++)
+        {
+            var standIns = Enumerable.Range(split * heldOut, heldOut).Select(i => order[i % order.Length]).ToHashSet();
+            var curve = CalibrationCurve(rows, seen, candidates, standIns, random, split);
+            if (curve is not null) curves.Add(curve);
+        }
+        return curves.Count == 0 ? 0 : CalibratedStacking.ChoosePenalty(curves);
+    }
+
+    /// <summary>One calibration split: trains without the stand-ins on 80 % of the other classes' rows and sweeps the penalty on the rest (null when the held-out rows are not of both kinds).</summary>
+    private IReadOnlyList<SeenUnseenPoint>? CalibrationCurve(LabeledRows rows, string[] seen, string[] candidates, HashSet<int> standIns, Random random, int split)
+    {
         var kept = Enumerable.Range(0, seen.Length).Where(c => !standIns.Contains(c)).ToArray();
         var newLabel = kept.Select((c, i) => (c, i)).ToDictionary(p => (long)p.c, p => (long)p.i);
-
         var train = new List<int>();
         var test = new List<int>();
         foreach (var group in Enumerable.Range(0, rows.Count).GroupBy(i => rows.Labels[i]))
@@ -68,15 +82,15 @@ public abstract class ZeroShotTrainingEstimator<TOptions> : NetworkEstimator<TOp
         }
         var pseudoSeen = kept.Select(c => seen[c]).ToArray();
         var (method, spec, _, plan) = Build(pseudoSeen, candidates, null);
-        using var network = ClassifierTrainer.CreateNetwork(spec, rows.Length, Options.Seed, nameof(Options.Network));
-        TrainingRun.Execute(Environment, method + " calibration", Options, rows.Select(train, label => newLabel[label]), network, plan);
+        using var network = ClassifierTrainer.CreateNetwork(spec, rows.Length, Options.Seed + split, nameof(Options.Network));
+        TrainingRun.Execute(Environment, $"{method} calibration {split + 1}/{Options.CalibrationSplits}", Options, rows.Select(train, label => newLabel[label]), network, plan);
 
         var held = rows.Select(test, label => label);
         using var runner = new ModelRunner(network, Devices.Resolve(Options.Device), [ZeroShotModels.Scores]);
         var scores = runner.PredictAll(held.Features, held.Count);
         var scored = Enumerable.Range(0, held.Count).Select(i => (scores[(i * candidates.Length)..((i + 1) * candidates.Length)], seen[held.Labels[i]])).ToArray();
-        if (!scored.Any(r => pseudoSeen.Contains(r.Item2)) || !scored.Any(r => !pseudoSeen.Contains(r.Item2))) return 0;
-        return SeenUnseenCurve.Best(SeenUnseenCurve.Compute(scored, candidates, pseudoSeen.ToHashSet(StringComparer.Ordinal))).Penalty;
+        if (!scored.Any(r => pseudoSeen.Contains(r.Item2)) || !scored.Any(r => !pseudoSeen.Contains(r.Item2))) return null;
+        return SeenUnseenCurve.Compute(scored, candidates, pseudoSeen.ToHashSet(StringComparer.Ordinal));
     }
 
     /// <summary>The input schema plus the vector, Score and PredictedLabel.</summary>

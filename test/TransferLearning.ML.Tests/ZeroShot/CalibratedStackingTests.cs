@@ -47,6 +47,24 @@ public sealed class CalibratedStackingTests
     }
 
     [TestMethod]
+    public void SeveralSplitsKeepThePenaltyOfTheBestMeanHarmonicMean()
+    {
+        // Split A is best at 0.25 (H 2/3), split B at 0.5 (H 0.8). Read at each other's points (a curve holds
+        // its last point at or below a penalty), the mean is highest at 0.5: (0.5 + 0.8) / 2 = 0.65.
+        SeenUnseenPoint[] a = [new(-1, 1, 0), new(0.25, 1, 0.5), new(0.45, 0.5, 0.5), new(0.55, 0, 0.5)];
+        SeenUnseenPoint[] b = [new(-1, 1, 0), new(0.3, 0.9, 0.2), new(0.5, 0.8, 0.8), new(0.7, 0, 1)];
+        Assert.AreEqual(0.5, CalibratedStacking.ChoosePenalty([a, b]), 1e-12);
+        Assert.AreEqual(SeenUnseenCurve.Best(a).Penalty, CalibratedStacking.ChoosePenalty([a]), 1e-12, "one split: its own best point");
+        Assert.AreEqual(SeenUnseenCurve.Best(b).Penalty, CalibratedStacking.ChoosePenalty([b]), 1e-12);
+
+        // The public overload reads the curves of EvaluateZeroShot's metrics and names a split without one.
+        Assert.AreEqual(0.5, CalibratedStacking.ChoosePenalty([new ZeroShotMetrics { SeenUnseenCurve = a }, new ZeroShotMetrics { SeenUnseenCurve = b }]), 1e-12);
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => CalibratedStacking.ChoosePenalty([new ZeroShotMetrics { SeenUnseenCurve = a }, new ZeroShotMetrics()])).Message,
+            "Calibration split 1 has no seen-unseen curve");
+        Assert.Throws<ArgumentException>(() => CalibratedStacking.ChoosePenalty(Array.Empty<ZeroShotMetrics>()));
+    }
+
+    [TestMethod]
     public void AConSEPenaltyMovesAlongTheCurveOfTheUncalibratedModel()
     {
         var ml = new MLContext(0);
@@ -120,5 +138,7 @@ public sealed class CalibratedStackingTests
 
         Assert.Throws<ArgumentException>(() => ml.TransferLearning().ZeroShotAttributes(Options(double.NaN)));
         Assert.Throws<ArgumentException>(() => ml.TransferLearning().ZeroShotAttributes(new ZeroShotAttributeOptions { ClassDescriptions = table, CalibrationClassFraction = 1 }));
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => ml.TransferLearning().ZeroShotAttributes(new ZeroShotAttributeOptions { ClassDescriptions = table, CalibrationSplits = 0 })).Message,
+            "CalibrationSplits");
     }
 }
