@@ -81,10 +81,7 @@ internal static class DomainAdaptationBenchmark
         foreach (int seed in Seeds)
         {
             var ml = new MLContext(seed);
-            var (source, target, test) = data(seed);
-            var labelMap = ml.Transforms.Conversion.MapValueToKey("Label").Fit(source.ToDataView(ml));
-            var combined = ml.Data.Cache(labelMap.Transform(ml.TransferLearning().CombineDomains(source.ToDataView(ml), target.ToDataView(ml))));
-            var testView = ml.Data.Cache(labelMap.Transform(test.ToDataView(ml)));
+            var (combined, testView) = SeedViews(ml, data(seed));
             var seedResults = new List<(double Accuracy, double Reverse)>();
             foreach (var (name, options, _) in Variants(channels, seed).Where(v => chosen.Contains(v.Name)))
             {
@@ -190,10 +187,7 @@ internal static class DomainAdaptationBenchmark
         foreach (int seed in Seeds)
         {
             var ml = new MLContext(seed);
-            var (source, target, test) = data(seed);
-            var labelMap = ml.Transforms.Conversion.MapValueToKey("Label").Fit(source.ToDataView(ml));
-            var combined = ml.Data.Cache(labelMap.Transform(ml.TransferLearning().CombineDomains(source.ToDataView(ml), target.ToDataView(ml))));
-            var testView = ml.Data.Cache(labelMap.Transform(test.ToDataView(ml)));
+            var (combined, testView) = SeedViews(ml, data(seed));
             foreach (var (name, options, baseline) in variants(channels, seed))
             {
                 baselines[name] = baseline;
@@ -222,6 +216,14 @@ internal static class DomainAdaptationBenchmark
                               $"| {gain} | {warned[name].Sum():F0} of {values.Count} | {Statistics.Mean(padBefore[name]):F2} -> {Statistics.Mean(padAfter[name]):F2} ± {Statistics.Sd(padAfter[name]):F2} |");
         }
         Console.WriteLine();
+    }
+
+    /// <summary>One seed's training view (source rows labelled, target rows not) and keyed test view.</summary>
+    private static (IDataView Combined, IDataView Test) SeedViews(MLContext ml, (ImageDataset Source, ImageDataset Target, ImageDataset Test) data)
+    {
+        var labelMap = ml.Transforms.Conversion.MapValueToKey("Label").Fit(data.Source.ToDataView(ml));
+        var combined = ml.Data.Cache(labelMap.Transform(ml.TransferLearning().CombineDomains(data.Source.ToDataView(ml), data.Target.ToDataView(ml))));
+        return (combined, ml.Data.Cache(labelMap.Transform(data.Test.ToDataView(ml))));
     }
 
     private static void Tca(ImageDataset source, ImageDataset target)
