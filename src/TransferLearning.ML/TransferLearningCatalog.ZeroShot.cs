@@ -83,6 +83,28 @@ public sealed partial class TransferLearningCatalog
     public ConSEProjector ConSE(ConSEOptions options) => new(options);
 
     /// <summary>
+    /// Chooses ConSE's seen-class penalty (calibrated stacking, Chao et al. 2016) without unseen
+    /// labels, as the trained zero-shot methods do: in each of <paramref name="splits"/> splits,
+    /// <paramref name="classFraction"/> of the seen classes stand in for unseen ones (taken in turn
+    /// from one shuffled order), <paramref name="fitClassifier"/> trains on 80 % of the rows without
+    /// them, ConSE over its scores rates the other 20 % of every class, and the penalty of the highest
+    /// harmonic mean averaged over the splits is returned (<see cref="CalibratedStacking.ChoosePenalty(IEnumerable{ZeroShotMetrics})"/>).
+    /// Pass it as <see cref="ConSEOptions.SeenClassPenalty"/> of the generalised ConSE on the
+    /// classifier trained on every seen class.
+    /// </summary>
+    /// <param name="seenRows">The seen-class training rows, with the class name as text in <paramref name="labelColumnName"/>.</param>
+    /// <param name="fitClassifier">Trains the classifier ConSE reads (the same pipeline as the real one; it must map the text label itself); called once per split.</param>
+    /// <param name="options">ConSE's options (table, TopCount, input score column); its mode, candidates and penalty are not used: every table class is a candidate here.</param>
+    /// <param name="labelColumnName">The class-name column. Default "Label".</param>
+    /// <param name="splits">Class splits, one classifier training each. Default 3; at least 1.</param>
+    /// <param name="classFraction">Share of the seen classes held out in each split (at least one, leaving two). Default 0.3; in (0, 1).</param>
+    /// <param name="seed">Seeds the class order and the row splits. Default 0.</param>
+    /// <exception cref="ArgumentException">The label column is missing or not text, there are fewer than 3 classes, a class is missing from the table, or a setting is out of range.</exception>
+    public double ChooseConSEPenalty(IDataView seenRows, Func<IDataView, ITransformer> fitClassifier, ConSEOptions options,
+        string labelColumnName = DefaultColumnNames.Label, int splits = 3, double classFraction = 0.3, int seed = TrainingDefaults.Seed) =>
+        ConSECalibration.ChoosePenalty(Context, seenRows, fitClassifier, options, labelColumnName, splits, classFraction, seed);
+
+    /// <summary>
     /// Zero-shot metrics of a scored view: top-1 accuracy, hit@<paramref name="k"/>, per-class and
     /// mean per-class accuracy, and, given the seen classes (generalised zero-shot), the seen and
     /// unseen accuracies, their harmonic mean, and the seen–unseen curve with its area (AUSUC).

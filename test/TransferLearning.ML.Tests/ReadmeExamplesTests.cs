@@ -385,26 +385,15 @@ public sealed class ReadmeExamplesTests
     {
         var ml = new MLContext(0);
         var (table, seenNames, unseenNames, makeRows) = Tests.ZeroShot.ZeroShotTests.ZooSetup(ml);
-        // Three splits of the seen classes, each with 3 stand-ins the split's classifier is not trained on.
-        var heldOutSeenRows = makeRows(seenNames, 5, 2);
-        var calibrationSplits = Enumerable.Range(0, 3).Select(split =>
-        {
-            var trainedClasses = seenNames.Where((_, i) => i / 3 != split).ToArray();
-            var classifier = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.TransferLearning().NetworkClassifier(epochs: 20)).Fit(makeRows(trainedClasses, 10, 1));
-            return (Classifier: classifier, HeldOutRows: heldOutSeenRows, TrainedClasses: trainedClasses);
-        }).ToArray();
-        var seenClassifier = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.TransferLearning().NetworkClassifier(epochs: 20)).Fit(makeRows(seenNames, 10, 1));
+        var seenRows = makeRows(seenNames, 10, 1);
+        var seenClassifier = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.TransferLearning().NetworkClassifier(epochs: 20)).Fit(seenRows);
         var rows = makeRows(seenNames.Concat(unseenNames).ToArray(), 5, 3);
 
         // --- README ---
-        // Choose ConSE's penalty on classifiers trained without some seen classes, one per split of stand-ins:
-        var splits = calibrationSplits.Select(split =>
-        {
-            var scored = split.Classifier.Transform(split.HeldOutRows);
-            var probe = ml.TransferLearning().ConSE(new ConSEOptions { ClassDescriptions = table, Mode = ZeroShotMode.Generalized }).Fit(scored);
-            return ml.TransferLearning().EvaluateZeroShot(probe.Transform(scored), "Label", seenClasses: split.TrainedClasses);
-        });
-        double penalty = CalibratedStacking.ChoosePenalty(splits);   // the best harmonic mean averaged over the splits
+        // ConSE's classifier is yours, so say how to train it: each of 3 splits trains one without some seen classes.
+        double penalty = ml.TransferLearning().ChooseConSEPenalty(seenRows,
+            fitClassifier: part => ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.TransferLearning().NetworkClassifier(epochs: 20)).Fit(part),
+            new ConSEOptions { ClassDescriptions = table });
         var gzsl = ml.TransferLearning().ConSE(new ConSEOptions { ClassDescriptions = table, Mode = ZeroShotMode.Generalized, SeenClassPenalty = penalty })
             .Fit(seenClassifier.Transform(rows));
         // --- end ---

@@ -100,6 +100,42 @@ public sealed class CalibratedStackingTests
     }
 
     [TestMethod]
+    public void ConSEPenaltyIsChosenOnClassifiersThatNeverSawTheirStandIns()
+    {
+        var ml = new MLContext(0);
+        var (table, seen, unseen, rows) = ZeroShotTests.ZooSetup(ml);
+        var seenRows = rows(seen, 10, 1);
+        var trainedOn = new List<string[]>();
+        ITransformer Fit(IDataView part)
+        {
+            trainedOn.Add(ml.Data.CreateEnumerable<LabelRow>(part, reuseRowObject: false).Select(r => r.Label).Distinct().Order().ToArray());
+            return ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.TransferLearning().NetworkClassifier(network: NetworkSpec.Mlp(64), epochs: 20)).Fit(part);
+        }
+        double penalty = ml.TransferLearning().ChooseConSEPenalty(seenRows, Fit, new ConSEOptions { ClassDescriptions = table, TopCount = 3 });
+        Assert.HasCount(3, trainedOn, "one classifier a split");
+        int heldOut = (int)Math.Round(0.3 * seen.Length);
+        foreach (var classes in trainedOn) Assert.HasCount(seen.Length - heldOut, classes, "each split's classifier misses its stand-ins");
+        var standIns = trainedOn.Select(c => string.Join(",", seen.Except(c).Order())).ToArray();
+        Assert.AreEqual(3, standIns.Distinct().Count(), "the splits hold out different classes");
+        Assert.IsTrue(double.IsFinite(penalty));
+        trainedOn.Clear();
+        Assert.AreEqual(penalty, ml.TransferLearning().ChooseConSEPenalty(seenRows, Fit, new ConSEOptions { ClassDescriptions = table, TopCount = 3 }), "same seed, same penalty");
+
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => ml.TransferLearning().ChooseConSEPenalty(seenRows, Fit, new ConSEOptions { ClassDescriptions = table }, labelColumnName: "Nope")).Message, "'Nope'");
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => ml.TransferLearning().ChooseConSEPenalty(seenRows, Fit, new ConSEOptions { ClassDescriptions = table }, splits: 0)).Message, "splits");
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(seenRows).Transform(seenRows);
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => ml.TransferLearning().ChooseConSEPenalty(keyed, Fit, new ConSEOptions { ClassDescriptions = table })).Message, "as text");
+        var smallTable = new ClassDescriptions(seen.Skip(1).Select(c => KeyValuePair.Create(c, table[c])));
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => ml.TransferLearning().ChooseConSEPenalty(seenRows, Fit, new ConSEOptions { ClassDescriptions = smallTable })).Message,
+            "missing from the class description table: " + seen[0]);
+    }
+
+    private sealed class LabelRow
+    {
+        public string Label { get; set; } = "";
+    }
+
+    [TestMethod]
     public void TrainedMethodsChooseThePenaltyOnHeldOutSeenClassesAndSaveIt()
     {
         var ml = new MLContext(0);

@@ -41,5 +41,19 @@ public sealed class ZeroShotCommandTests
             Assert.AreEqual(0, code, output);
             Assert.IsTrue(File.ReadLines(predictions).Skip(1).All(l => unseen.Contains(l.Split(',')[0])), $"{method} predicts unseen animals by name");
         }
+
+        // Generalised: seen and unseen animals in the test file; ConSE chooses its penalty unless it is given.
+        string mixed = Path.Combine(directory, "mixed.csv");
+        File.WriteAllLines(mixed, File.ReadLines(test).Concat(File.ReadLines(train).Skip(1).Where((_, i) => i % 4 == 0)));
+        foreach (var given in new[] { null, "0" })
+        {
+            string metrics = Path.Combine(directory, $"gzsl-{given ?? "chosen"}.json");
+            var (code, output) = TestData.RunTlml(["zeroshot", "--method", "ConSE", "--mode", "Generalized", "--data", train, "--label", "animal", "--table", table,
+                "--test", mixed, "--epochs", "30", "--output", Path.Combine(directory, "gzsl.zip"), "--metrics", metrics, .. given is null ? Array.Empty<string>() : ["--seen-class-penalty", given]]);
+            Assert.AreEqual(0, code, output);
+            StringAssert.Contains(output, "harmonic mean");
+            Assert.AreEqual(given is null, output.Contains("Seen-class penalty"), output);
+            Assert.IsTrue(JsonDocument.Parse(File.ReadAllText(metrics)).RootElement.GetProperty("HarmonicMean").ValueKind == JsonValueKind.Number);
+        }
     }
 }
