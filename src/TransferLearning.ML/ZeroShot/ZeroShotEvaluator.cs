@@ -47,8 +47,9 @@ public sealed class ZeroShotMetrics
     /// The curve's point of highest harmonic mean. It is chosen with these rows' labels, so it is the
     /// best a penalty could do here, not an estimate of a deployed model: to deploy, choose the penalty
     /// on seen classes held out from training (what the trained zero-shot methods do by default in
-    /// generalised mode; for ConSE, evaluate a classifier trained without some seen classes and pass
-    /// this point's Penalty as <see cref="ConSEOptions.SeenClassPenalty"/>).
+    /// generalised mode; for ConSE, <c>TransferLearningCatalog.ChooseConSEPenalty</c>, or
+    /// <see cref="CalibratedStacking.ChoosePenalty(IEnumerable{ZeroShotMetrics})"/> over the metrics of
+    /// classifiers trained without some seen classes).
     /// </summary>
     public SeenUnseenPoint? BestCalibration { get; init; }
 }

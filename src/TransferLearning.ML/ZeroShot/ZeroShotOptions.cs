@@ -168,8 +168,8 @@ public sealed class ConSEOptions : IZeroShotOutput
     /// <summary>
     /// Calibrated stacking (Chao et al. 2016): the constant subtracted from the seen classes' scores
     /// when they are candidates. Default 0. ConSE cannot choose it itself (the classifier is given):
-    /// fit a classifier without some seen classes, run ConSE on it, and take
-    /// <see cref="ZeroShotMetrics.BestCalibration"/> of <c>EvaluateZeroShot</c> with those classes as unseen.
+    /// <c>TransferLearningCatalog.ChooseConSEPenalty</c> chooses it on class splits from a classifier
+    /// recipe you pass, as the trained zero-shot methods choose theirs.
     /// </summary>
     public double SeenClassPenalty { get; set; }
 
