@@ -38,21 +38,40 @@ internal static class ZeroShotCommand
         {
             Description = "Generalized mode: subtracted from the seen classes' scores (calibrated stacking). Default: chosen on seen classes held out in 3 splits (3 more trainings); 0 turns it off.",
         };
+        var calibrateOn = new Option<FileInfo?>("--calibrate-on")
+        {
+            Description = "Generalized mode: unlabelled CSV of the rows to be scored (the training features; a label column is not read). The seen-class penalty is set so that " +
+                "--unseen-share of them go to unseen classes (transductive), instead of the held-out split calibration.",
+        };
+        var unseenShare = new Option<double?>("--unseen-share")
+        {
+            Description = "With --calibrate-on: the expected share of unseen-class rows, in (0, 1). Default: the unseen classes' share of the candidates.",
+        };
         var output = new Option<string>("--output", "-o") { Description = "Where to save the model.", DefaultValueFactory = _ => "model.zip" };
         var metricsPath = new Option<string?>("--metrics") { Description = "Also write the metrics to this JSON file." };
         var training = new TrainingArguments(new NetworkClassifierOptions());
         var command = new Command("zeroshot", "Zero-shot learning: predict classes never seen in training from their descriptions.")
         {
-            method, data, label, test, table, wordVectors, classes, mode, network, top, penalty, output, metricsPath,
+            method, data, label, test, table, wordVectors, classes, mode, network, top, penalty, calibrateOn, unseenShare, output, metricsPath,
         };
         training.AddTo(command);
         command.SetAction(r => CommandRunner.Run(() =>
         {
+            // The flags are checked before any file is read.
+            var calibrationFile = r.GetValue(calibrateOn);
+            if (calibrationFile is not null && r.GetValue(mode) != ZeroShotMode.Generalized)
+                throw new ArgumentException("--calibrate-on chooses the seen-class penalty of a generalised model: add --mode Generalized.");
+            if (r.GetValue(unseenShare) is not null && calibrationFile is null)
+                throw new ArgumentException("--unseen-share needs --calibrate-on (the unlabelled rows whose share it sets).");
+            if (calibrationFile is not null && r.GetValue(penalty) is not null)
+                throw new ArgumentException("Give --seen-class-penalty or --calibrate-on, not both: each sets the seen-class penalty.");
             var descriptions = r.GetValue(table) is FileInfo csv ? ClassDescriptions.FromCsv(csv.FullName)
                 : r.GetValue(wordVectors) is FileInfo vectors && r.GetValue(classes) is string names
                     ? ClassDescriptions.FromWordVectors(vectors.FullName, names.Split(',').Select(n => n.Trim()))
                     : throw new ArgumentException("Give --table, or --word-vectors with --classes.");
             var spec = NetworkArgument.Parse(r.GetValue(network)!);
+            // With --calibrate-on the penalty is set afterwards: train without one (and without the split calibration's trainings).
+            double? fixedPenalty = calibrationFile is not null ? 0 : r.GetValue(penalty);
             var ml = new MLContext(training.Apply(r, new NetworkClassifierOptions()).Seed).RegisterTransferLearning();
             string labelName = r.GetValue(label)!;
             var (train, featureColumns) = CsvData.LoadLabelled(ml, r.GetValue(data)!.FullName, labelName, null);
@@ -66,7 +85,7 @@ internal static class ZeroShotCommand
                 T Configure<T>(T options) where T : ZeroShotTrainingOptions
                 {
                     (options.ClassDescriptions, options.Mode, options.Network, options.LabelColumnName, options.Progress, options.SeenClassPenalty) =
-                        (descriptions, r.GetValue(mode), spec, ModelOutput.LabelKeyColumn, progress, r.GetValue(penalty));
+                        (descriptions, r.GetValue(mode), spec, ModelOutput.LabelKeyColumn, progress, fixedPenalty);
                     return training.Apply(r, options);
                 }
 
@@ -91,15 +110,25 @@ internal static class ZeroShotCommand
                         }
                         parts.Add(classifier);
                         var conse = new ConSEOptions { ClassDescriptions = descriptions, Mode = r.GetValue(mode), TopCount = r.GetValue(top) };
-                        if (conse.Mode == ZeroShotMode.Generalized && r.GetValue(penalty) is null)
+                        if (conse.Mode == ZeroShotMode.Generalized && fixedPenalty is null)
                         {
                             conse.SeenClassPenalty = ml.TransferLearning().ChooseConSEPenalty(train, FitOnPart, conse, labelName, seed: classifierOptions.Seed);
                             AnsiConsole.MarkupLine($"Seen-class penalty {conse.SeenClassPenalty:F4} (chosen on 3 splits of the seen classes, without unseen labels).");
                         }
-                        else if (conse.Mode == ZeroShotMode.Generalized) conse.SeenClassPenalty = r.GetValue(penalty)!.Value;
+                        else if (conse.Mode == ZeroShotMode.Generalized) conse.SeenClassPenalty = fixedPenalty!.Value;
                         return ml.TransferLearning().ConSE(conse).Fit(classifier.Transform(prepared));
                 }
             });
+            if (calibrationFile is not null)
+            {
+                var unlabelled = CsvData.LoadUnlabelled(ml, calibrationFile.FullName, featureColumns);
+                var modelInput = parts.Aggregate(unlabelled, (view, t) => t.Transform(view));
+                var calibrated = ml.TransferLearning().CalibrateToUnseenShare(zeroShot, modelInput, r.GetValue(unseenShare));
+                zeroShot.Dispose();
+                zeroShot = calibrated;
+                AnsiConsole.MarkupLine($"Seen-class penalty {CalibratedStacking.SeenClassPenalty(zeroShot):F4} (chosen so that " +
+                    $"{(r.GetValue(unseenShare) is double share ? $"{share:P0}" : "the unseen classes' share of the candidates")} of the rows of {Markup.Escape(calibrationFile.Name)} go to unseen classes).");
+            }
             parts.Add(zeroShot);
             var scoredTrain = parts.Aggregate(keyed, (view, t) => t.Transform(view));
             parts.Add(ml.Transforms.Conversion.MapKeyToValue(ModelOutput.PredictedClassColumn, "PredictedLabel").Fit(scoredTrain));

@@ -1,3 +1,6 @@
+using TransferLearning.ML.Torch.Models;
+using TransferLearning.ML.Torch.ZeroShot;
+
 namespace TransferLearning.ML.ZeroShot;
 
 /// <summary>
@@ -27,6 +30,30 @@ public static class CalibratedStacking
         var curves = splits.Select((m, i) => m.SeenUnseenCurve ?? throw new ArgumentException(
             $"Calibration split {i} has no seen-unseen curve: evaluate it with seenClasses set to the classes its model was trained on.", nameof(splits))).ToArray();
         return ChoosePenalty(curves);
+    }
+
+    /// <summary>
+    /// The penalty <paramref name="model"/> subtracts from every seen class's score (its calibrated
+    /// stacking offset; 0 when it has none), e.g. to print what calibration chose or to pass it on as
+    /// a <c>SeenClassPenalty</c> option.
+    /// </summary>
+    /// <exception cref="ArgumentException">The model is not a zero-shot model.</exception>
+    public static double SeenClassPenalty(NetworkTransformer model)
+    {
+        var (seen, candidates, head) = Parts(model);
+        int firstSeen = candidates.ToList().FindIndex(seen.Contains);
+        return firstSeen < 0 || head.Offsets is null ? 0 : head.Offsets[firstSeen];
+    }
+
+    /// <summary>A zero-shot model's seen and candidate classes and its candidate-scores head.</summary>
+    /// <exception cref="ArgumentException">The model is not a zero-shot model.</exception>
+    internal static (IReadOnlyList<string> Seen, IReadOnlyList<string> Candidates, CandidateScoresSpec Head) Parts(NetworkTransformer model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!model.ClassLists.TryGetValue(ZeroShotColumns.Seen, out var seen) || !model.ClassLists.TryGetValue(ZeroShotColumns.Candidates, out var candidates)
+            || model.ModelSpec.Heads.LastOrDefault(h => h.Name == ZeroShotModels.Scores) is not CandidateScoresSpec head)
+            throw new ArgumentException($"Model '{model.Method}' is not a zero-shot model (attributes, attribute embedding or ConSE).", nameof(model));
+        return (seen, candidates, head);
     }
 
     /// <summary>The penalty of the highest mean harmonic mean over these curves (see the public overload).</summary>

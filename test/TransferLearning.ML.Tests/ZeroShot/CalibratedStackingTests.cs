@@ -130,6 +130,14 @@ public sealed class CalibratedStackingTests
             "missing from the class description table: " + seen[0]);
     }
 
+    /// <summary>The zoo's table and seen classes, keyed training rows of the seen classes, and test rows of 6 seen and every unseen class.</summary>
+    private static (ClassDescriptions Table, string[] Seen, Func<string[], int, int, IDataView> Rows, IDataView Train, IDataView Test) GeneralizedZoo(MLContext ml)
+    {
+        var (table, seen, unseen, rows) = ZeroShotTests.ZooSetup(ml);
+        var train = ml.Transforms.Conversion.MapValueToKey("Label").Fit(rows(seen, 10, 1)).Transform(rows(seen, 10, 1));
+        return (table, seen, rows, train, rows(seen.Take(6).Concat(unseen).ToArray(), 10, 3));
+    }
+
     private sealed class LabelRow
     {
         public string Label { get; set; } = "";
@@ -139,9 +147,7 @@ public sealed class CalibratedStackingTests
     public void TrainedMethodsChooseThePenaltyOnHeldOutSeenClassesAndSaveIt()
     {
         var ml = new MLContext(0);
-        var (table, seen, unseen, rows) = ZeroShotTests.ZooSetup(ml);
-        var train = ml.Transforms.Conversion.MapValueToKey("Label").Fit(rows(seen, 10, 1)).Transform(rows(seen, 10, 1));
-        var test = rows(seen.Take(6).Concat(unseen).ToArray(), 10, 3);
+        var (table, seen, rows, train, test) = GeneralizedZoo(ml);
         ZeroShotAttributeOptions Options(double? penalty) => new()
         {
             ClassDescriptions = table, Network = NetworkSpec.Mlp(64), Epochs = 20, Mode = ZeroShotMode.Generalized, SeenClassPenalty = penalty,
@@ -176,5 +182,63 @@ public sealed class CalibratedStackingTests
         Assert.Throws<ArgumentException>(() => ml.TransferLearning().ZeroShotAttributes(new ZeroShotAttributeOptions { ClassDescriptions = table, CalibrationClassFraction = 1 }));
         StringAssert.Contains(Assert.Throws<ArgumentException>(() => ml.TransferLearning().ZeroShotAttributes(new ZeroShotAttributeOptions { ClassDescriptions = table, CalibrationSplits = 0 })).Message,
             "CalibrationSplits");
+    }
+
+    [TestMethod]
+    public void CalibratingToAnUnseenShareSendsThatShareOfTheRowsToUnseenClasses()
+    {
+        var ml = new MLContext(0);
+        var (table, seen, rows, train, test) = GeneralizedZoo(ml);
+        using var plain = ml.TransferLearning().ZeroShotAttributes(new ZeroShotAttributeOptions
+        {
+            ClassDescriptions = table, Network = NetworkSpec.Mlp(64), Epochs = 20, Mode = ZeroShotMode.Generalized, SeenClassPenalty = 0,
+        }).Fit(train);
+        var candidates = plain.ClassLists["candidates"];
+        var before = TestData.Scores(ml, plain.Transform(test));
+        double UnseenShare(float[][] scores) => scores.Count(r => !seen.Contains(candidates[Array.IndexOf(r, r.Max())])) / (double)scores.Length;
+
+        // Default share: the unseen classes' share of the candidates.
+        double prior = candidates.Count(c => !seen.Contains(c)) / (double)candidates.Count;
+        using var calibrated = ml.TransferLearning().CalibrateToUnseenShare(plain, test);
+        var after = TestData.Scores(ml, calibrated.Transform(test));
+        Assert.AreEqual(Math.Round(prior * after.Length) / after.Length, UnseenShare(after), 1e-12, "that share of the rows goes to unseen classes");
+        double penalty = CalibratedStacking.SeenClassPenalty(calibrated);
+        Assert.AreEqual(0, CalibratedStacking.SeenClassPenalty(plain));
+        for (int r = 0; r < after.Length; r++)
+            for (int c = 0; c < candidates.Count; c++)
+                Assert.AreEqual(seen.Contains(candidates[c]) ? penalty : 0, before[r][c] - after[r][c], 1e-5, $"row {r}, {candidates[c]}: the same weights, the seen slots shifted");
+        CollectionAssert.AreEqual(before[0], TestData.Scores(ml, plain.Transform(test))[0], "the input model is left as it was");
+        var metricsBefore = ml.TransferLearning().EvaluateZeroShot(plain.Transform(test), "Label", seenClasses: seen);
+        var metricsAfter = ml.TransferLearning().EvaluateZeroShot(calibrated.Transform(test), "Label", seenClasses: seen);
+        Assert.AreEqual(metricsBefore.Ausuc!.Value, metricsAfter.Ausuc!.Value, 1e-6, "it moves along the curve");
+        Console.WriteLine($"H {metricsBefore.HarmonicMean:P1} -> {metricsAfter.HarmonicMean:P1} (best on the curve {metricsBefore.BestCalibration!.HarmonicMean:P1}); penalty {penalty:F3}");
+
+        // An explicit share, on top of a model's own penalty; the result saves and reloads with the same scores.
+        using var half = ml.TransferLearning().CalibrateToUnseenShare(calibrated, test, unseenShare: 0.5);
+        var halfScores = TestData.Scores(ml, half.Transform(test));
+        Assert.AreEqual(0.5, UnseenShare(halfScores), 1e-12);
+        string path = TestData.TempFile(".zip");
+        ml.Model.Save(half, train.Schema, path);
+        var loaded = ml.Model.Load(path, out _);
+        var reloaded = TestData.Scores(ml, loaded.Transform(test));
+        for (int r = 0; r < halfScores.Length; r++) CollectionAssert.AreEqual(halfScores[r], reloaded[r], $"row {r} after reload");
+        (loaded as IDisposable)?.Dispose();
+
+        // ConSE calibrates on the classifier's scored rows.
+        var classifier = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.TransferLearning().NetworkClassifier(network: NetworkSpec.Mlp(64), epochs: 20)).Fit(rows(seen, 10, 1));
+        var scoredTest = classifier.Transform(test);
+        using var conse = ml.TransferLearning().ConSE(new ConSEOptions { ClassDescriptions = table, TopCount = 3, Mode = ZeroShotMode.Generalized }).Fit(scoredTest);
+        using var conseCalibrated = ml.TransferLearning().CalibrateToUnseenShare(conse, scoredTest, 0.4);
+        Assert.AreEqual(0.4, UnseenShare(TestData.Scores(ml, conseCalibrated.Transform(scoredTest))), 1e-12);
+
+        // Bad input is named.
+        foreach (double share in new[] { 0, 1, double.NaN })
+            StringAssert.Contains(Assert.Throws<ArgumentException>(() => ml.TransferLearning().CalibrateToUnseenShare(plain, test, share)).Message, "unseenShare");
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => ml.TransferLearning().CalibrateToUnseenShare(plain, ml.Data.SkipRows(test, 100000))).Message, "no rows");
+        using var unseenOnly = ml.TransferLearning().ZeroShotAttributes(new ZeroShotAttributeOptions { ClassDescriptions = table, Network = NetworkSpec.Mlp(8), Epochs = 1 }).Fit(train);
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => ml.TransferLearning().CalibrateToUnseenShare(unseenOnly, test)).Message, "Mode = Generalized");
+        using var notZeroShot = ml.TransferLearning().NetworkClassifier(network: NetworkSpec.Mlp(8), epochs: 1).Fit(train);
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => ml.TransferLearning().CalibrateToUnseenShare(notZeroShot, test)).Message, "not a zero-shot model");
     }
 }

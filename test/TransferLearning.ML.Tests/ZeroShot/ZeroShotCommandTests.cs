@@ -55,5 +55,19 @@ public sealed class ZeroShotCommandTests
             Assert.AreEqual(given is null, output.Contains("Seen-class penalty"), output);
             Assert.IsTrue(JsonDocument.Parse(File.ReadAllText(metrics)).RootElement.GetProperty("HarmonicMean").ValueKind == JsonValueKind.Number);
         }
+
+        // Transductive: the penalty set on the unlabelled rows to score, so that half of them go to unseen animals.
+        string shareModel = Path.Combine(directory, "share.zip"), sharePredictions = Path.Combine(directory, "share.csv");
+        var (shareCode, shareOutput) = TestData.RunTlml("zeroshot", "--method", "Attributes", "--mode", "Generalized", "--data", train, "--label", "animal", "--table", table,
+            "--test", mixed, "--calibrate-on", mixed, "--unseen-share", "0.5", "--epochs", "30", "--output", shareModel);
+        Assert.AreEqual(0, shareCode, shareOutput);
+        StringAssert.Contains(shareOutput, "50 % of the rows of mixed.csv");
+        (shareCode, shareOutput) = TestData.RunTlml("predict", "--model", shareModel, "--data", mixed, "--output", sharePredictions);
+        Assert.AreEqual(0, shareCode, shareOutput);
+        var predicted = File.ReadLines(sharePredictions).Skip(1).Select(l => l.Split(',')[0]).ToArray();
+        Assert.AreEqual(Math.Round(0.5 * predicted.Length), predicted.Count(unseen.Contains), "the saved model sends half of those rows to unseen animals");
+        (shareCode, shareOutput) = TestData.RunTlml("zeroshot", "--data", train, "--label", "animal", "--table", table, "--calibrate-on", mixed);
+        Assert.AreNotEqual(0, shareCode);
+        StringAssert.Contains(shareOutput, "--mode Generalized");
     }
 }
