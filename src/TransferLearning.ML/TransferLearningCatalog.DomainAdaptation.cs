@@ -55,6 +55,23 @@ public sealed partial class TransferLearningCatalog
     public DomainAdversarialTrainer DomainAdversarial(DomainAdversarialOptions options) => new(Context, options);
 
     /// <summary>
+    /// A label-free negative-transfer check: compares an adapted model's predictions on the target
+    /// rows with those of a source-only model trained the same way (the same options with
+    /// MaximumLambda = 0, InformationMaximizationWeight = 0 and SelfTrainingWeight = 0), overall and
+    /// on the <paramref name="confidentShare"/> of rows where the source-only model is most confident;
+    /// warns when the adapted model changes too many of those (see <see cref="SourceOnlyComparison"/>).
+    /// </summary>
+    /// <param name="adapted">The adapted model (or a pipeline ending in it).</param>
+    /// <param name="sourceOnly">The source-only model over the same classes.</param>
+    /// <param name="targetRows">Target rows as both models read them; labels are not read.</param>
+    /// <param name="scoreColumnName">Both models' Score column. Default "Score".</param>
+    /// <param name="confidentShare">Share of rows taken as the source-only model's most confident, in (0, 1]. Default 0.25.</param>
+    /// <exception cref="ArgumentException">A Score column is missing or not a vector of Single, the class counts differ, the rows are empty, or the share is out of range.</exception>
+    public SourceOnlyComparison CompareWithSourceOnly(ITransformer adapted, ITransformer sourceOnly, IDataView targetRows,
+        string scoreColumnName = DefaultColumnNames.Score, double confidentShare = SourceOnlyComparison.DefaultConfidentShare) =>
+        SourceOnlyComparison.Compare(adapted, sourceOnly, targetRows, scoreColumnName, confidentShare);
+
+    /// <summary>
     /// Transfer Component Analysis (Pan et al. 2011): projects the features onto
     /// <paramref name="components"/> kernel components that shrink the maximum mean discrepancy
     /// between source and target rows. Follow it with any ML.NET trainer.

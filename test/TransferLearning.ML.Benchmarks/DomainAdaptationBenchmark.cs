@@ -183,20 +183,36 @@ internal static class DomainAdaptationBenchmark
         var padBefore = new Dictionary<string, List<double>>();
         var padAfter = new Dictionary<string, List<double>>();
         var warned = new Dictionary<string, List<double>>();
+        var agreement = new Dictionary<string, List<double>>();
+        var confidentAgreement = new Dictionary<string, List<double>>();
         var baselines = new Dictionary<string, string?>();
         foreach (int seed in Seeds)
         {
             var ml = new MLContext(seed);
-            var (combined, testView) = SeedViews(ml, data(seed));
+            var seedData = data(seed);
+            var (combined, testView) = SeedViews(ml, seedData);
+            var unlabelledTarget = ml.Data.Cache(seedData.Target.ToDataView(ml));
+            // The source-only models stay until the seed ends: the variants paired with them are compared with them, label-free.
+            var sourceOnly = new Dictionary<string, NetworkTransformer>();
             foreach (var (name, options, baseline) in variants(channels, seed))
             {
                 baselines[name] = baseline;
-                using var model = ml.TransferLearning().DomainAdversarial(options).Fit(combined);
+                var model = ml.TransferLearning().DomainAdversarial(options).Fit(combined);
                 Add(warned, name, model.TrainingReport!.Warnings.Count > 0 ? 1 : 0);
                 Add(accuracy, name, ml.MulticlassClassification.Evaluate(model.Transform(testView)).MicroAccuracy);
                 Add(padBefore, name, model.TrainingReport!.Metrics[DomainAdversarialTrainer.ProxyADistanceBefore]);
                 Add(padAfter, name, model.TrainingReport.Metrics[DomainAdversarialTrainer.ProxyADistanceAfter]);
+                if (baseline is null)
+                {
+                    sourceOnly[name] = model;
+                    continue;
+                }
+                var comparison = ml.TransferLearning().CompareWithSourceOnly(model, sourceOnly[baseline], unlabelledTarget);
+                Add(agreement, name, comparison.Agreement);
+                Add(confidentAgreement, name, comparison.ConfidentAgreement);
+                model.Dispose();
             }
+            foreach (var model in sourceOnly.Values) model.Dispose();
             Console.Error.WriteLine($"  seed {seed} done");
         }
         var (s, t, e) = data(0);
@@ -205,16 +221,32 @@ internal static class DomainAdaptationBenchmark
         Console.WriteLine("Paired gain: target accuracy minus that of the source-only model equipped the same way (same seed), mean ± sd and the worst seed.");
         Console.WriteLine("Collapse warnings: seeds whose target predictions collapsed onto few classes (the label-free negative-transfer warning).");
         Console.WriteLine();
-        Console.WriteLine("| variant | target test accuracy (mean ± sd) | per seed | paired gain (worst seed) | collapse warnings | proxy A-distance, raw pixels -> learned features |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine("Agreement: label-free, on the unlabelled target rows, with the paired source-only model (CompareWithSourceOnly): overall / on its most confident quarter; " +
+            $"a warning when the latter is below {SourceOnlyComparison.WarningThreshold:P0}.");
+        Console.WriteLine();
+        Console.WriteLine("| variant | target test accuracy (mean ± sd) | per seed | paired gain (worst seed) | collapse warnings | agreement with source-only: all / most confident (per seed) | proxy A-distance, raw pixels -> learned features |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        var check = new List<(double Gain, double Confident)>();
         foreach (var (name, values) in accuracy)
         {
-            string gain = baselines[name] is string baseline
-                ? Gains(values, accuracy[baseline]) is var g ? $"{Statistics.Mean(g) * 100:+0.0;-0.0} ± {Statistics.Sd(g) * 100:F1} ({g.Min() * 100:+0.0;-0.0})" : ""
-                : "baseline";
+            string gain = "baseline", agreed = "";
+            if (baselines[name] is string baseline)
+            {
+                var g = Gains(values, accuracy[baseline]);
+                gain = $"{Statistics.Mean(g) * 100:+0.0;-0.0} ± {Statistics.Sd(g) * 100:F1} ({g.Min() * 100:+0.0;-0.0})";
+                agreed = $"{Statistics.Mean(agreement[name]):P1} / {Statistics.Mean(confidentAgreement[name]):P1} ({string.Join(", ", confidentAgreement[name].Select(v => v.ToString("P1")))})";
+                check.AddRange(g.Zip(confidentAgreement[name]));
+            }
             Console.WriteLine($"| {name} | {Statistics.Mean(values):P2} ± {Statistics.Sd(values):P2} | {string.Join(", ", values.Select(v => v.ToString("P1")))} " +
-                              $"| {gain} | {warned[name].Sum():F0} of {values.Count} | {Statistics.Mean(padBefore[name]):F2} -> {Statistics.Mean(padAfter[name]):F2} ± {Statistics.Sd(padAfter[name]):F2} |");
+                              $"| {gain} | {warned[name].Sum():F0} of {values.Count} | {agreed} | {Statistics.Mean(padBefore[name]):F2} -> {Statistics.Mean(padAfter[name]):F2} ± {Statistics.Sd(padAfter[name]):F2} |");
         }
+        Console.WriteLine();
+        var lost = check.Where(c => c.Gain < 0).ToArray();
+        var gained = check.Where(c => c.Gain >= 0).ToArray();
+        Console.WriteLine($"Source-only comparison warnings: {lost.Count(c => c.Confident < SourceOnlyComparison.WarningThreshold)} of the {lost.Length} models that lost to their source-only model, " +
+            $"{gained.Count(c => c.Confident < SourceOnlyComparison.WarningThreshold)} of the {gained.Length} that did not. " +
+            "Per model, paired gain in points @ confident agreement: " +
+            string.Join(", ", check.OrderBy(c => c.Confident).Select(c => $"{c.Gain * 100:+0.0;-0.0} @ {c.Confident * 100:F1} %")) + ".");
         Console.WriteLine();
     }
 

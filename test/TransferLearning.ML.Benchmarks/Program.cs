@@ -3,6 +3,9 @@ using TransferLearning.ML.Benchmarks;
 // usage: TransferLearning.ML.Benchmarks [foundation [--repeats N] | layer-transfer [--plot PATH] | domain-adaptation [--reverse-validation-only | --augmentation-only] | domain-adaptation-speed [--python PATH] | zero-shot [--only TABLE[,TABLE]] [--generalized-only [--calibrated-only] | --unseen-share] | model-fuzz [--v1 FIXTURES] | multitask | progressive | few-shot [--quick] | self-taught | backbones [--quick] | onnx-conformance]
 var name = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "foundation";
 int repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).FirstOrDefault(3);
+// Float results of the same seed can differ between CPU models (other vector kernels), so every report names its machine.
+Console.WriteLine($"machine: {CpuModel()}, {Environment.ProcessorCount} cores");
+Console.WriteLine();
 switch (name)
 {
     case "foundation":
@@ -44,4 +47,13 @@ switch (name)
     default:
         Console.Error.WriteLine($"unknown benchmark '{name}'; known: foundation, layer-transfer, domain-adaptation, domain-adaptation-speed, zero-shot, model-fuzz, multitask, progressive, few-shot, self-taught, backbones, onnx-conformance");
         return 2;
+}
+
+static string CpuModel()
+{
+    const string cpuInfo = "/proc/cpuinfo";
+    if (!File.Exists(cpuInfo)) return System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString();
+    var lines = File.ReadLines(cpuInfo).TakeWhile(l => l.Length > 0).ToArray();
+    string Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "";
+    return $"{Field("model name")}{(Field("flags").Split(' ').Contains("avx512f") ? " (AVX-512)" : "")}";
 }

@@ -403,6 +403,50 @@ public sealed class ReadmeExamplesTests
         Assert.AreEqual(seenNames.Length + unseenNames.Length, gzsl.ClassLists["candidates"].Count);
     }
 
+    [TestMethod]
+    public void CalibrationToAnUnseenShare()
+    {
+        var ml = new MLContext(0);
+        var (table, seenNames, unseenNames, makeRows) = Tests.ZeroShot.ZeroShotTests.ZooSetup(ml);
+        var seenRows = ml.Transforms.Conversion.MapValueToKey("Label").Fit(makeRows(seenNames, 10, 1)).Transform(makeRows(seenNames, 10, 1));
+        var rowsToScore = makeRows(seenNames.Concat(unseenNames).ToArray(), 5, 3);
+
+        // --- README ---
+        // Transductive: the rows to label are at hand, and about 30 % of them are expected to be of unseen classes.
+        using var model = ml.TransferLearning().ZeroShotAttributes(new ZeroShotAttributeOptions
+            { ClassDescriptions = table, Mode = ZeroShotMode.Generalized, SeenClassPenalty = 0 }).Fit(seenRows);
+        using var calibrated = ml.TransferLearning().CalibrateToUnseenShare(model, rowsToScore, unseenShare: 0.3);
+        Console.WriteLine($"seen-class penalty {CalibratedStacking.SeenClassPenalty(calibrated):F3}");
+        var predictions = calibrated.Transform(rowsToScore);
+        // --- end ---
+        var metrics = ml.TransferLearning().EvaluateZeroShot(predictions, "Label", seenClasses: seenNames);
+        Assert.IsNotNull(metrics.HarmonicMean);
+        Assert.AreNotEqual(0, CalibratedStacking.SeenClassPenalty(calibrated));
+    }
+
+    [TestMethod]
+    public void ComparingWithSourceOnly()
+    {
+        var ml = new MLContext(0);
+        var combined = Tests.DomainAdaptation.ShiftedBlobs.Combined(ml, 200);
+        var targetRows = ml.Data.LoadFromEnumerable(Tests.DomainAdaptation.ShiftedBlobs.Make(200, target: true, seed: 5)
+            .Select(r => new Tests.DomainAdaptation.ShiftedBlobs.Unlabelled { Features = r.Features }));
+
+        // --- README ---
+        // The same options with λ = 0 (and no target-side losses) make the source-only twin to compare with.
+        var adapted = ml.TransferLearning().DomainAdversarial(new DomainAdversarialOptions { Network = NetworkSpec.Mlp(32), Epochs = 10 }).Fit(combined);
+        var sourceOnly = ml.TransferLearning().DomainAdversarial(new DomainAdversarialOptions { Network = NetworkSpec.Mlp(32), Epochs = 10, MaximumLambda = 0 }).Fit(combined);
+        var check = ml.TransferLearning().CompareWithSourceOnly(adapted, sourceOnly, targetRows);
+        Console.WriteLine($"agreement {check.Agreement:P1}, on the source-only model's surest quarter {check.ConfidentAgreement:P1}");
+        var chosen = check.Warnings.Count == 0 ? adapted : sourceOnly;   // or check a few labelled target rows
+        // --- end ---
+        Assert.AreEqual(200, check.Rows);
+        Assert.IsNotNull(chosen.Transform(targetRows).Schema.GetColumnOrNull("Score"));
+        Assert.IsTrue(check.Agreement is >= 0 and <= 1);
+        adapted.Dispose();
+        sourceOnly.Dispose();
+    }
+
     public sealed class Digit
     {
         [LoadColumn(0)] public string Label { get; set; } = "";

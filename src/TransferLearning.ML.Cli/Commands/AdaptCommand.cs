@@ -39,6 +39,11 @@ internal static class AdaptCommand
         {
             Description = "DANN: also train a network on the target rows labelled by the model and report its accuracy on the source rows (a label-free check; one more training).",
         };
+        var compareSourceOnly = new Option<bool>("--compare-source-only")
+        {
+            Description = "DANN: also train the same network without adaptation (λ = 0, no target-side losses) and report how often the adapted model keeps its predictions " +
+                "on the target rows, warning when it changes many of the sure ones (a label-free negative-transfer check; one more training).",
+        };
         var components = new Option<int>("--components") { Description = "TCA: number of components.", DefaultValueFactory = _ => 30 };
         var mu = new Option<double>("--mu") { Description = "TCA: μ.", DefaultValueFactory = _ => 1.0 };
         var kernel = new Option<TcaKernel>("--kernel") { Description = "TCA: Linear or Rbf.", DefaultValueFactory = _ => TcaKernel.Linear };
@@ -46,7 +51,7 @@ internal static class AdaptCommand
         var output = new ModelOutput();
         var command = new Command("adapt", "Domain adaptation: train on labelled source rows and unlabelled target rows (DANN or TCA).")
         {
-            method, source, target, targetTest, label, network, imageRecipe, maximumLambda, conditioning, reverseValidation, components, mu, kernel,
+            method, source, target, targetTest, label, network, imageRecipe, maximumLambda, conditioning, reverseValidation, compareSourceOnly, components, mu, kernel,
         };
         training.AddTo(command);
         output.AddTo(command);
@@ -58,13 +63,20 @@ internal static class AdaptCommand
                 throw new ArgumentException($"--image-recipe needs an image network: pass --network lenet:CxHxW (e.g. lenet:3x20x20), not '{r.GetValue(network)}'.");
             if (r.GetValue(method) == Method.Tca && r.GetValue(imageRecipe))
                 throw new ArgumentException("--image-recipe is a DANN recipe; it does not apply to --method Tca.");
-            var dann = training.Apply(r, r.GetValue(imageRecipe)
-                ? DomainAdversarialOptions.ForImages(networkSpec)
-                : new DomainAdversarialOptions { Network = networkSpec });
-            if (r.GetValue(maximumLambda) is double lambda) dann.MaximumLambda = lambda;
-            dann.Conditioning = r.GetValue(conditioning);
+            if (r.GetValue(method) == Method.Tca && r.GetValue(compareSourceOnly))
+                throw new ArgumentException("--compare-source-only compares a DANN model with its source-only twin; it does not apply to --method Tca.");
+            DomainAdversarialOptions DannOptions()
+            {
+                var options = training.Apply(r, r.GetValue(imageRecipe)
+                    ? DomainAdversarialOptions.ForImages(networkSpec)
+                    : new DomainAdversarialOptions { Network = networkSpec });
+                if (r.GetValue(maximumLambda) is double lambda) options.MaximumLambda = lambda;
+                options.Conditioning = r.GetValue(conditioning);
+                options.LabelColumnName = ModelOutput.LabelKeyColumn;
+                return options;
+            }
+            var dann = DannOptions();
             dann.ReverseValidation = r.GetValue(reverseValidation);
-            dann.LabelColumnName = ModelOutput.LabelKeyColumn;
             var ml = new MLContext(dann.Seed).RegisterTransferLearning();
             if (r.GetValue(method) == Method.Dann) ml.TransferLearning().DomainAdversarial(dann); // validates the options
 
@@ -103,6 +115,21 @@ internal static class AdaptCommand
                     AnsiConsole.MarkupLine($"{Markup.Escape(name)}: {value:F3}");
                 foreach (var warning in classifier.TrainingReport?.Warnings ?? [])
                     AnsiConsole.MarkupLine($"[yellow]Warning:[/] {Markup.Escape(warning)}");
+            }
+            if (r.GetValue(compareSourceOnly))
+            {
+                var twin = DannOptions();
+                (twin.MaximumLambda, twin.InformationMaximizationWeight, twin.SelfTrainingWeight) = (0, 0, 0);
+                var sourceOnly = ConsoleReport.WithProgress("Training the source-only model (λ = 0)", progress =>
+                {
+                    twin.Progress = progress;
+                    return ml.Transforms.Concatenate("Features", featureColumns).Append(ml.Transforms.NormalizeMinMax("Features"))
+                        .Append(ml.TransferLearning().DomainAdversarial(twin)).Fit(keyed);
+                });
+                var comparison = ml.TransferLearning().CompareWithSourceOnly(model, sourceOnly, targetData);
+                AnsiConsole.MarkupLine($"Agreement with the source-only model on the {comparison.Rows} target rows: {comparison.Agreement:P1}; " +
+                    $"on its most confident {comparison.ConfidentShare:P0}: {comparison.ConfidentAgreement:P1}.");
+                foreach (var warning in comparison.Warnings) AnsiConsole.MarkupLine($"[yellow]Warning:[/] {Markup.Escape(warning)}");
             }
             var test = r.GetValue(targetTest) is FileInfo file
                 ? labelMap.Transform(CsvData.LoadLabelled(ml, file.FullName, labelName, featureColumns).Data)

@@ -109,7 +109,7 @@ internal sealed class DomainAdversarialRecipe(IDomainAdversarialSettings setting
         if (targetClasses < 0.5 * sourceClasses)
             warnings.Add($"Target predictions collapsed onto few classes: {targetClasses:F1} effective classes of {network.OutputSize} " +
                 $"(the source labels have {sourceClasses:F1}). Adaptation may have hurt: compare with a source-only model " +
-                "(MaximumLambda = 0 and InformationMaximizationWeight = 0, the rest unchanged) before trusting this one.");
+                "(MaximumLambda = 0 and InformationMaximizationWeight = 0, the rest unchanged; CompareWithSourceOnly, tlml adapt --compare-source-only) before trusting this one.");
         if (targetPredictions is not null)
         {
             using (targetPredictions)

@@ -169,6 +169,15 @@ internal static class BadInputTable
         yield return Cli("tlml adapt", "--image-recipe with a dense network (checked before the data is read)", () =>
             ["adapt", "--source", Path.Combine(Directory.Value, "never-read.csv"), "--target", Path.Combine(Directory.Value, "never-read.csv"), "--image-recipe"],
             "--image-recipe needs an image network", "lenet:CxHxW");
+        yield return Cli("tlml adapt", "--compare-source-only with --method Tca (checked before the data is read)", () =>
+            ["adapt", "--method", "Tca", "--source", Path.Combine(Directory.Value, "never-read.csv"), "--target", Path.Combine(Directory.Value, "never-read.csv"), "--compare-source-only"],
+            "--compare-source-only compares a DANN model", "--method Tca");
+        yield return Cli("tlml zeroshot", "--calibrate-on without --mode Generalized (checked before the data is read)", () =>
+            ["zeroshot", "--data", Path.Combine(Directory.Value, "never-read.csv"), "--table", Path.Combine(Directory.Value, "never-read.csv"), "--calibrate-on", Path.Combine(Directory.Value, "never-read.csv")],
+            "--calibrate-on", "--mode Generalized");
+        yield return Cli("tlml zeroshot", "--unseen-share without --calibrate-on", () =>
+            ["zeroshot", "--data", Path.Combine(Directory.Value, "never-read.csv"), "--mode", "Generalized", "--unseen-share", "0.3"],
+            "--unseen-share needs --calibrate-on");
         yield return Cli("tlml adapt", "a target with columns the source lacks", () => ["adapt", "--source", Csv("digits.csv"), "--target", Csv("wider.csv", extraColumns: 2), "--epochs", "1"],
             "--target has 2 column(s) the source does not", "'extra0'");
         yield return Cli("tlml multitask", "a misspelt --labels entry", () => ["multitask", "--data", Csv("digits.csv"), "--labels", "label,Lable"], "(--labels)", "Did you mean 'Label'?");

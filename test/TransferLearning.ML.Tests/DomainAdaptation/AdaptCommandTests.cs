@@ -20,7 +20,7 @@ public sealed class AdaptCommandTests
         string source = Csv("source.csv", ShiftedBlobs.Make(300, false, 1));
         string target = Csv("target.csv", ShiftedBlobs.Make(300, true, 2));
         string test = Csv("test.csv", ShiftedBlobs.Make(200, true, 3));
-        foreach (var (method, extra) in new[] { ("Dann", new string[0]), ("Tca", []), ("Dann", ["--conditioning", "MultilinearEntropy", "--reverse-validation"]) })
+        foreach (var (method, extra) in new[] { ("Dann", new string[0]), ("Tca", []), ("Dann", ["--conditioning", "MultilinearEntropy", "--reverse-validation", "--compare-source-only"]) })
         {
             string model = Path.Combine(directory, method + ".zip"), metrics = Path.Combine(directory, method + ".json");
             var (code, output) = TestData.RunTlml(["adapt", "--method", method, "--source", source, "--target", target, "--target-test", test,
@@ -30,6 +30,7 @@ public sealed class AdaptCommandTests
             if (method == "Dann") StringAssert.Contains(output, "proxy-a-distance-inputs");
             if (method == "Dann") StringAssert.Contains(output, "target-predicted-classes");
             Assert.AreEqual(extra.Contains("--reverse-validation"), output.Contains("reverse-validation-accuracy"), output);
+            Assert.AreEqual(extra.Contains("--compare-source-only"), output.Contains("Agreement with the source-only model on the 300 target rows"), output);
             var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(metrics));
             Assert.IsGreaterThan(0.5, json.RootElement.GetProperty("microAccuracy").GetDouble(), $"{method} target accuracy");
 
