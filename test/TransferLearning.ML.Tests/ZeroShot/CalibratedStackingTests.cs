@@ -130,6 +130,17 @@ public sealed class CalibratedStackingTests
             "missing from the class description table: " + seen[0]);
     }
 
+    /// <summary>Saves <paramref name="model"/>, loads it with a plain Model.Load and checks that it scores <paramref name="test"/> exactly as before.</summary>
+    private static void AssertReloadsWithTheSameScores(MLContext ml, ITransformer model, IDataView train, IDataView test, float[][] scores)
+    {
+        string path = TestData.TempFile(".zip");
+        ml.Model.Save(model, train.Schema, path);
+        var loaded = ml.Model.Load(path, out _);
+        var reloaded = TestData.Scores(ml, loaded.Transform(test));
+        for (int r = 0; r < scores.Length; r++) CollectionAssert.AreEqual(scores[r], reloaded[r], $"row {r} after reload");
+        (loaded as IDisposable)?.Dispose();
+    }
+
     /// <summary>The zoo's table and seen classes, keyed training rows of the seen classes, and test rows of 6 seen and every unseen class.</summary>
     private static (ClassDescriptions Table, string[] Seen, Func<string[], int, int, IDataView> Rows, IDataView Train, IDataView Test) GeneralizedZoo(MLContext ml)
     {
@@ -171,12 +182,7 @@ public sealed class CalibratedStackingTests
         Assert.IsGreaterThanOrEqualTo(before.HarmonicMean!.Value, after.HarmonicMean!.Value, "calibration chosen without unseen labels beats none here");
         Console.WriteLine($"H {before.HarmonicMean:P1} -> {after.HarmonicMean:P1}, best possible {before.BestCalibration!.HarmonicMean:P1}; penalty {penalty:F3}");
 
-        string path = TestData.TempFile(".zip");
-        ml.Model.Save(calibrated, train.Schema, path);
-        var loaded = ml.Model.Load(path, out _);
-        var c2 = TestData.Scores(ml, loaded.Transform(test));
-        for (int r = 0; r < b.Length; r++) CollectionAssert.AreEqual(b[r], c2[r], $"row {r} after reload");
-        (loaded as IDisposable)?.Dispose();
+        AssertReloadsWithTheSameScores(ml, calibrated, train, test, b);
 
         Assert.Throws<ArgumentException>(() => ml.TransferLearning().ZeroShotAttributes(Options(double.NaN)));
         Assert.Throws<ArgumentException>(() => ml.TransferLearning().ZeroShotAttributes(new ZeroShotAttributeOptions { ClassDescriptions = table, CalibrationClassFraction = 1 }));
@@ -217,12 +223,7 @@ public sealed class CalibratedStackingTests
         using var half = ml.TransferLearning().CalibrateToUnseenShare(calibrated, test, unseenShare: 0.5);
         var halfScores = TestData.Scores(ml, half.Transform(test));
         Assert.AreEqual(0.5, UnseenShare(halfScores), 1e-12);
-        string path = TestData.TempFile(".zip");
-        ml.Model.Save(half, train.Schema, path);
-        var loaded = ml.Model.Load(path, out _);
-        var reloaded = TestData.Scores(ml, loaded.Transform(test));
-        for (int r = 0; r < halfScores.Length; r++) CollectionAssert.AreEqual(halfScores[r], reloaded[r], $"row {r} after reload");
-        (loaded as IDisposable)?.Dispose();
+        AssertReloadsWithTheSameScores(ml, half, train, test, halfScores);
 
         // ConSE calibrates on the classifier's scored rows.
         var classifier = ml.Transforms.Conversion.MapValueToKey("Label")
