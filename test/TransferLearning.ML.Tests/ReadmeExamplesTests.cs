@@ -433,9 +433,10 @@ public sealed class ReadmeExamplesTests
             .Select(r => new Tests.DomainAdaptation.ShiftedBlobs.Unlabelled { Features = r.Features }));
 
         // --- README ---
-        // The same options with λ = 0 (and no target-side losses) make the source-only twin to compare with.
-        var adapted = ml.TransferLearning().DomainAdversarial(new DomainAdversarialOptions { Network = NetworkSpec.Mlp(32), Epochs = 10 }).Fit(combined);
-        var sourceOnly = ml.TransferLearning().DomainAdversarial(new DomainAdversarialOptions { Network = NetworkSpec.Mlp(32), Epochs = 10, MaximumLambda = 0 }).Fit(combined);
+        // SourceOnly(): the same options with λ = 0 and no target-side losses, the twin to compare with.
+        var options = new DomainAdversarialOptions { Network = NetworkSpec.Mlp(32), Epochs = 10 };   // or DomainAdversarialOptions.ForImages(...)
+        var adapted = ml.TransferLearning().DomainAdversarial(options).Fit(combined);
+        var sourceOnly = ml.TransferLearning().DomainAdversarial(options.SourceOnly()).Fit(combined);
         var check = ml.TransferLearning().CompareWithSourceOnly(adapted, sourceOnly, targetRows);
         Console.WriteLine($"agreement {check.Agreement:P1}, on the source-only model's surest quarter {check.ConfidentAgreement:P1}");
         var chosen = check.Warnings.Count == 0 ? adapted : sourceOnly;   // or check a few labelled target rows

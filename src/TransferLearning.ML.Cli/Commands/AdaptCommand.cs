@@ -118,8 +118,7 @@ internal static class AdaptCommand
             }
             if (r.GetValue(compareSourceOnly))
             {
-                var twin = DannOptions();
-                (twin.MaximumLambda, twin.InformationMaximizationWeight, twin.SelfTrainingWeight) = (0, 0, 0);
+                var twin = DannOptions().SourceOnly();
                 var sourceOnly = ConsoleReport.WithProgress("Training the source-only model (λ = 0)", progress =>
                 {
                     twin.Progress = progress;

@@ -155,6 +155,19 @@ public sealed class DomainAdversarialOptions : ClassifierOptions, IDomainAdversa
         };
     }
 
+    /// <summary>
+    /// The source-only twin of these options, for a fair comparison (paired gains, or
+    /// <c>CompareWithSourceOnly</c>): a copy with MaximumLambda, InformationMaximizationWeight and
+    /// SelfTrainingWeight at 0 and ReverseValidation off; the network, augmentation, normalisation,
+    /// AdaBN, optimizer, epochs and seed stay. The Progress callback is shared.
+    /// </summary>
+    public DomainAdversarialOptions SourceOnly()
+    {
+        var twin = (DomainAdversarialOptions)MemberwiseClone();
+        (twin.MaximumLambda, twin.InformationMaximizationWeight, twin.SelfTrainingWeight, twin.ReverseValidation) = (0, 0, 0, false);
+        return twin;
+    }
+
     /// <inheritdoc />
     public override void Validate()
     {

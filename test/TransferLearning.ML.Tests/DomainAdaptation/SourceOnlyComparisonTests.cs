@@ -51,4 +51,24 @@ public sealed class SourceOnlyComparisonTests
         var threeClasses = Train(rows.Select((r, i) => new ShiftedBlobs.Row { Label = i % 3 == 0 ? "c" : r.Label, Features = r.Features }));
         StringAssert.Contains(Assert.Throws<ArgumentException>(() => ml.TransferLearning().CompareWithSourceOnly(threeClasses, sourceOnly, target)).Message, "3 classes");
     }
+
+    [TestMethod]
+    public void TheSourceOnlyTwinTurnsOffAdaptationAndKeepsTheRest()
+    {
+        var options = DomainAdversarialOptions.ForImages(TransferLearning.ML.Torch.Networks.NetworkSpec.LeNet(1, 20, 20));
+        options.ReverseValidation = true;
+        options.Seed = 4;
+        var twin = options.SourceOnly();
+        Assert.AreEqual(0, twin.MaximumLambda);
+        Assert.AreEqual(0, twin.InformationMaximizationWeight);
+        Assert.AreEqual(0, twin.SelfTrainingWeight);
+        Assert.IsFalse(twin.ReverseValidation);
+        Assert.AreSame(options.Network, twin.Network);
+        Assert.AreEqual(options.Augmentation, twin.Augmentation);
+        Assert.IsTrue(twin.DomainSpecificBatchNorm);
+        Assert.AreEqual((options.Epochs, options.LearningRate, options.Optimizer, 4), (twin.Epochs, twin.LearningRate, twin.Optimizer, twin.Seed));
+        Assert.AreEqual(0.3, options.MaximumLambda, "the original is left as it was");
+        Assert.AreEqual(1, options.SelfTrainingWeight);
+        twin.Validate();
+    }
 }
