@@ -1,6 +1,6 @@
 using TransferLearning.ML.Benchmarks;
 
-// usage: TransferLearning.ML.Benchmarks [foundation [--repeats N] | layer-transfer [--plot PATH] | domain-adaptation [--reverse-validation-only | --augmentation-only] | domain-adaptation-speed [--python PATH] | zero-shot [--only TABLE[,TABLE]] [--generalized-only [--calibrated-only] | --unseen-share] | model-fuzz [--v1 FIXTURES] | multitask | progressive | few-shot [--quick] | self-taught | backbones [--quick] | onnx-conformance]
+// usage: TransferLearning.ML.Benchmarks [foundation [--repeats N] | layer-transfer [--plot PATH] | domain-adaptation [--reverse-validation-only | --augmentation-only] | domain-adaptation-speed [--python PATH] | zero-shot [--only TABLE[,TABLE]] [--generalized-only [--calibrated-only] | --unseen-share | --share-transfer] | model-fuzz [--v1 FIXTURES] | multitask | progressive | few-shot [--quick] | self-taught | backbones [--quick] | onnx-conformance]
 var name = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "foundation";
 int repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).FirstOrDefault(3);
 // Float results of the same seed can differ between CPU models (other vector kernels), so every report names its machine.
@@ -42,7 +42,7 @@ switch (name)
         ModelFuzzBenchmark.Run(args.SkipWhile(a => a != "--v1").Skip(1).FirstOrDefault("test/TransferLearning.ML.Tests/Data/v1"));
         return 0;
     case "zero-shot":
-        ZeroShotBenchmark.Run(args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault(), args.Contains("--generalized-only"), args.Contains("--calibrated-only"), args.Contains("--unseen-share"));
+        ZeroShotBenchmark.Run(args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault(), args.Contains("--generalized-only"), args.Contains("--calibrated-only"), args.Contains("--unseen-share"), args.Contains("--share-transfer"));
         return 0;
     default:
         Console.Error.WriteLine($"unknown benchmark '{name}'; known: foundation, layer-transfer, domain-adaptation, domain-adaptation-speed, zero-shot, model-fuzz, multitask, progressive, few-shot, self-taught, backbones, onnx-conformance");

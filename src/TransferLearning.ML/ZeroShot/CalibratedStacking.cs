@@ -74,6 +74,20 @@ public static class CalibratedStacking
         return bestPenalty;
     }
 
+    /// <summary>
+    /// Training-report metric of the trained zero-shot methods' class-split calibration: how many times
+    /// their true share of held-out rows the stand-in classes got at the chosen penalty (see <see cref="UnseenShareRatio"/>).
+    /// </summary>
+    internal const string UnseenShareRatioMetric = "calibration-unseen-share-ratio";
+
+    /// <summary>
+    /// How many times its true share of rows the unseen side gets at <paramref name="penalty"/>,
+    /// averaged over the curves: the over-prediction of the stand-in classes that the chosen penalty
+    /// implies (above 1 when the best harmonic mean gives the unseen side more rows than it has).
+    /// </summary>
+    internal static double UnseenShareRatio(IReadOnlyList<IReadOnlyList<SeenUnseenPoint>> curves, double penalty) =>
+        curves.Average(curve => At(curve, penalty) is var point && point.TrueUnseenShare > 0 ? point.PredictedUnseenShare / point.TrueUnseenShare : 1);
+
     /// <summary>The curve's point in force at this penalty: its last point at or below it (its first below them all).</summary>
     private static SeenUnseenPoint At(IReadOnlyList<SeenUnseenPoint> curve, double penalty)
     {

@@ -9,6 +9,12 @@ namespace TransferLearning.ML.ZeroShot;
 /// <param name="UnseenAccuracy">Mean per-class accuracy over the unseen classes' rows.</param>
 public sealed record SeenUnseenPoint(double Penalty, double SeenAccuracy, double UnseenAccuracy)
 {
+    /// <summary>Share of the rows this penalty gives to an unseen candidate (0 at the curve's start, 1 at its end).</summary>
+    public double PredictedUnseenShare { get; init; }
+
+    /// <summary>Share of the rows whose true class is unseen (the same at every point of a curve).</summary>
+    public double TrueUnseenShare { get; init; }
+
     /// <summary>2su / (s + u); 0 when both are 0.</summary>
     public double HarmonicMean => SeenAccuracy + UnseenAccuracy > 0 ? 2 * SeenAccuracy * UnseenAccuracy / (SeenAccuracy + UnseenAccuracy) : 0;
 }
@@ -59,7 +65,8 @@ internal static class SeenUnseenCurve
         margins.Sort((a, b) => a.Margin.CompareTo(b.Margin));
 
         // A penalty at or above a row's margin sends the row to its unseen candidate.
-        var points = new List<SeenUnseenPoint> { new(margins[0].Margin - 1, seenAccuracy, 0) };
+        double trueUnseenShare = (double)unseenRows.Values.Sum() / rows.Count;
+        var points = new List<SeenUnseenPoint> { new(margins[0].Margin - 1, seenAccuracy, 0) { TrueUnseenShare = trueUnseenShare } };
         double unseenAccuracy = 0;
         for (int i = 0; i < margins.Count;)
         {
@@ -70,7 +77,7 @@ internal static class SeenUnseenCurve
                 unseenAccuracy += margins[i].UnseenGain;
             }
             double penalty = i < margins.Count ? (margin + margins[i].Margin) / 2 : margin + 1;
-            points.Add(new(penalty, Math.Max(0, seenAccuracy), unseenAccuracy));
+            points.Add(new(penalty, Math.Max(0, seenAccuracy), unseenAccuracy) { PredictedUnseenShare = (double)i / margins.Count, TrueUnseenShare = trueUnseenShare });
         }
         return points;
     }

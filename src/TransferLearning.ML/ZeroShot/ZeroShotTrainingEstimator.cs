@@ -32,10 +32,13 @@ public abstract class ZeroShotTrainingEstimator<TOptions> : NetworkEstimator<TOp
     public sealed override NetworkTransformer Fit(IDataView input)
     {
         var (rows, seen, candidates) = ZeroShotTraining.Read(input, Options);
-        double penalty = Options.SeenClassPenalty ?? (candidates.Any(seen.Contains) ? Calibrate(rows, seen, candidates) : 0);
+        double? shareRatio = null;
+        double penalty = Options.SeenClassPenalty ?? (candidates.Any(seen.Contains) ? Calibrate(rows, seen, candidates, out shareRatio) : 0);
         var (method, spec, vectorOutput, plan) = Build(seen, candidates, ZeroShotModels.SeenOffsets(seen, candidates, penalty));
         var network = ClassifierTrainer.CreateNetwork(spec, rows.Length, Options.Seed, nameof(Options.Network));
         var report = TrainingRun.Execute(Environment, method, Options, rows, network, plan);
+        if (shareRatio is double ratio)
+            report = report with { Metrics = new Dictionary<string, double>(report.Metrics) { [CalibratedStacking.UnseenShareRatioMetric] = ratio } };
         return new NetworkTransformer(method, network, Options.Device, new ModelInput(Options.FeatureColumnName, "Feature"),
             ZeroShotColumns.Declare(VectorColumnName, vectorOutput, Options.ScoreColumnName, Options.PredictedLabelColumnName, candidates),
             ZeroShotColumns.Lists(seen, candidates), report);
@@ -47,8 +50,9 @@ public abstract class ZeroShotTrainingEstimator<TOptions> : NetworkEstimator<TOp
     /// stand in for unseen ones, a model trained on the others' rows scores held-out rows of both, and
     /// the penalty of the best harmonic mean averaged over the splits is returned.
     /// </summary>
-    private double Calibrate(LabeledRows rows, string[] seen, string[] candidates)
+    private double Calibrate(LabeledRows rows, string[] seen, string[] candidates, out double? shareRatio)
     {
+        shareRatio = null;
         // Stand-ins must be candidates (else they could never be predicted); two seen classes must remain to train on.
         var eligible = Enumerable.Range(0, seen.Length).Where(c => candidates.Contains(seen[c])).ToArray();
         if (seen.Length < 3 || eligible.Length < 1) return 0;
@@ -63,7 +67,10 @@ public abstract class ZeroShotTrainingEstimator<TOptions> : NetworkEstimator<TOp
             var curve = CalibrationCurve(rows, seen, candidates, standIns, random, split);
             if (curve is not null) curves.Add(curve);
         }
-        return curves.Count == 0 ? 0 : CalibratedStacking.ChoosePenalty(curves);
+        if (curves.Count == 0) return 0;
+        double penalty = CalibratedStacking.ChoosePenalty(curves);
+        shareRatio = CalibratedStacking.UnseenShareRatio(curves, penalty);
+        return penalty;
     }
 
     /// <summary>One calibration split: trains without the stand-ins on 80 % of the other classes' rows and sweeps the penalty on the rest (null when the held-out rows are not of both kinds).</summary>

@@ -29,6 +29,9 @@ public sealed class CalibratedStackingTests
             Assert.AreEqual(unseen[i], curve[i].UnseenAccuracy, 1e-9, $"point {i}");
         }
         Assert.AreEqual(0.25, curve[1].Penalty, 1e-6, "between the margins 0.1 and 0.4");
+        CollectionAssert.AreEqual(new[] { 0, 0.25, 0.5, 0.75, 1 }, curve.Select(p => p.PredictedUnseenShare).ToArray(), "each margin passed gives one more row to the unseen side");
+        Assert.IsTrue(curve.All(p => p.TrueUnseenShare == 0.5), "2 of the 4 rows are of the unseen class");
+        Assert.AreEqual(0.5, CalibratedStacking.UnseenShareRatio([curve], 0.25), 1e-12, "at 0.25 the unseen side gets 1 row of its 2");
         Assert.IsLessThan(0.1, curve[0].Penalty);
         // Trapezoids: (0.5−0)·(1+1)/2 + 0 + (1−0.5)·(0+0)/2 = 0.5.
         Assert.AreEqual(0.5, SeenUnseenCurve.Area(curve), 1e-9);
@@ -171,6 +174,8 @@ public sealed class CalibratedStackingTests
         // Same seed and data: the final networks are the same, and the calibrated one subtracts one penalty from the seen slots.
         double penalty = a[0][candidates.ToList().FindIndex(seen.Contains)] - b[0][candidates.ToList().FindIndex(seen.Contains)];
         Assert.AreNotEqual(0, penalty, 1e-6, "a penalty was chosen");
+        Assert.IsGreaterThan(0.0, calibrated.TrainingReport!.Metrics[CalibratedStacking.UnseenShareRatioMetric], "the report keeps the splits' over-prediction");
+        Assert.IsFalse(plain.TrainingReport!.Metrics.ContainsKey(CalibratedStacking.UnseenShareRatioMetric), "no calibration, no ratio");
         for (int r = 0; r < 5; r++)
             for (int c = 0; c < candidates.Count; c++)
                 Assert.AreEqual(seen.Contains(candidates[c]) ? penalty : 0, a[r][c] - b[r][c], 1e-5, $"row {r}, {candidates[c]}");
