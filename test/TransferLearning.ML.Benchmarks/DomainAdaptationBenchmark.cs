@@ -89,8 +89,8 @@ internal static class DomainAdaptationBenchmark
                 using var model = ml.TransferLearning().DomainAdversarial(options).Fit(combined);
                 double a = ml.MulticlassClassification.Evaluate(model.Transform(testView)).MicroAccuracy;
                 double r = model.TrainingReport!.Metrics[DomainAdversarialTrainer.ReverseValidationAccuracy];
-                Add(accuracy, name, a);
-                Add(reverse, name, r);
+                Statistics.Add(accuracy, name, a);
+                Statistics.Add(reverse, name, r);
                 seedResults.Add((a, r));
             }
             var picked = seedResults.MaxBy(x => x.Reverse);
@@ -198,18 +198,18 @@ internal static class DomainAdaptationBenchmark
             {
                 baselines[name] = baseline;
                 var model = ml.TransferLearning().DomainAdversarial(options).Fit(combined);
-                Add(warned, name, model.TrainingReport!.Warnings.Count > 0 ? 1 : 0);
-                Add(accuracy, name, ml.MulticlassClassification.Evaluate(model.Transform(testView)).MicroAccuracy);
-                Add(padBefore, name, model.TrainingReport!.Metrics[DomainAdversarialTrainer.ProxyADistanceBefore]);
-                Add(padAfter, name, model.TrainingReport.Metrics[DomainAdversarialTrainer.ProxyADistanceAfter]);
+                Statistics.Add(warned, name, model.TrainingReport!.Warnings.Count > 0 ? 1 : 0);
+                Statistics.Add(accuracy, name, ml.MulticlassClassification.Evaluate(model.Transform(testView)).MicroAccuracy);
+                Statistics.Add(padBefore, name, model.TrainingReport!.Metrics[DomainAdversarialTrainer.ProxyADistanceBefore]);
+                Statistics.Add(padAfter, name, model.TrainingReport.Metrics[DomainAdversarialTrainer.ProxyADistanceAfter]);
                 if (baseline is null)
                 {
                     sourceOnly[name] = model;
                     continue;
                 }
                 var comparison = ml.TransferLearning().CompareWithSourceOnly(model, sourceOnly[baseline], unlabelledTarget);
-                Add(agreement, name, comparison.Agreement);
-                Add(confidentAgreement, name, comparison.ConfidentAgreement);
+                Statistics.Add(agreement, name, comparison.Agreement);
+                Statistics.Add(confidentAgreement, name, comparison.ConfidentAgreement);
                 model.Dispose();
             }
             foreach (var model in sourceOnly.Values) model.Dispose();
@@ -271,7 +271,7 @@ internal static class DomainAdaptationBenchmark
             var test = ml.Data.Cache(labelMap.Transform(target.ToDataView(ml)));
             var sourceRows = ml.Data.FilterRowsByMissingValues(combined, "Label");
             var raw = ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("Label", "Features").Fit(sourceRows);
-            Add(results, "raw pixels (400)", ml.MulticlassClassification.Evaluate(raw.Transform(test)).MicroAccuracy);
+            Statistics.Add(results, "raw pixels (400)", ml.MulticlassClassification.Evaluate(raw.Transform(test)).MicroAccuracy);
             foreach (var (kernel, components) in new[] { (TcaKernel.Linear, 30), (TcaKernel.Linear, 60), (TcaKernel.Rbf, 60) })
             {
                 using var tca = ml.TransferLearning().TransferComponents(new TransferComponentsOptions
@@ -279,7 +279,7 @@ internal static class DomainAdaptationBenchmark
                     Kernel = kernel, Components = components, Seed = seed, MaximumRows = 2000,
                 }).Fit(combined);
                 var classifier = ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("Label", "TransferComponents").Fit(tca.Transform(sourceRows));
-                Add(results, $"TCA, {kernel} kernel, {components} components (fitted on 1000 + 1000 rows)",
+                Statistics.Add(results, $"TCA, {kernel} kernel, {components} components (fitted on 1000 + 1000 rows)",
                     ml.MulticlassClassification.Evaluate(classifier.Transform(tca.Transform(test))).MicroAccuracy);
             }
             Console.Error.WriteLine($"  seed {seed} done");
@@ -292,10 +292,4 @@ internal static class DomainAdaptationBenchmark
     }
 
     private static List<double> Gains(List<double> values, List<double> baseline) => values.Zip(baseline, (v, b) => v - b).ToList();
-
-    private static void Add(Dictionary<string, List<double>> table, string key, double value)
-    {
-        if (!table.TryGetValue(key, out var list)) table[key] = list = [];
-        list.Add(value);
-    }
 }

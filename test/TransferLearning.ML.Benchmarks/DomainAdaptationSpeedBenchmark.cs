@@ -46,13 +46,13 @@ internal static class DomainAdaptationSpeedBenchmark
         var fitParts = new List<FitTiming>();
         for (int round = 0; round < Rounds; round++)
         {
-            Add(results, Ours, OurStep(spec, sourceRows, labels, targetRows, source.ClassNames.Count));
-            Add(results, Bare, BareStep(sourceRows, labels, targetRows, source.ClassNames.Count));
-            if (PyTorchStep(python, data, threads, singleThreadBlas: false) is double pytorch) Add(results, PyTorch, pytorch);
-            if (PyTorchStep(python, data, threads, singleThreadBlas: true) is double tuned) Add(results, PyTorchTuned, tuned);
+            Statistics.Add(results, Ours, OurStep(spec, sourceRows, labels, targetRows, source.ClassNames.Count));
+            Statistics.Add(results, Bare, BareStep(sourceRows, labels, targetRows, source.ClassNames.Count));
+            if (PyTorchStep(python, data, threads, singleThreadBlas: false) is double pytorch) Statistics.Add(results, PyTorch, pytorch);
+            if (PyTorchStep(python, data, threads, singleThreadBlas: true) is double tuned) Statistics.Add(results, PyTorchTuned, tuned);
             var fit = OurFit(source, target);
             fitParts.Add(fit);
-            Add(results, OursFit, fit.MillisecondsPerStep);
+            Statistics.Add(results, OursFit, fit.MillisecondsPerStep);
             Console.Error.WriteLine($"  round {round + 1} done");
         }
         Directory.Delete(data, recursive: true);
@@ -260,12 +260,6 @@ internal static class DomainAdaptationSpeedBenchmark
         var watch = Stopwatch.StartNew();
         for (int s = 0; s < TimedSteps; s++) step(WarmupSteps + s);
         return watch.Elapsed.TotalMilliseconds / TimedSteps;
-    }
-
-    private static void Add(Dictionary<string, List<double>> table, string key, double value)
-    {
-        if (!table.TryGetValue(key, out var list)) table[key] = list = [];
-        list.Add(value);
     }
 
     /// <summary>Progress reports delivered synchronously, on the training thread (Progress&lt;T&gt; would post them elsewhere).</summary>

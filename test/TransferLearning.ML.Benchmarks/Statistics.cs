@@ -3,6 +3,13 @@ namespace TransferLearning.ML.Benchmarks;
 /// <summary>Mean and sample standard deviation over seeds, and medians of timings, as the reports print them.</summary>
 internal static class Statistics
 {
+    /// <summary>Appends <paramref name="value"/> to the list under <paramref name="key"/>, creating it when absent.</summary>
+    public static void Add(Dictionary<string, List<double>> table, string key, double value)
+    {
+        if (!table.TryGetValue(key, out var list)) table[key] = list = [];
+        list.Add(value);
+    }
+
     public static double Mean(IReadOnlyCollection<double> values) => values.Average();
 
     /// <summary>The sample standard deviation; 0 for a single value.</summary>

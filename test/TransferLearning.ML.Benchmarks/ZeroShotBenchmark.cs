@@ -148,7 +148,7 @@ internal static class ZeroShotBenchmark
                         {
                             // Transductive: the share-matched penalty is chosen on the test rows' features (no labels).
                             double? share = shareOf(trained);
-                            if (shareTransfer && share is double transferred) Add(transferredShares, $"{method} | {tableName}", transferred);
+                            if (shareTransfer && share is double transferred) Statistics.Add(transferredShares, $"{method} | {tableName}", transferred);
                             using var calibrated = share is null ? null : ml.TransferLearning().CalibrateToUnseenShare(trained, modelInput, share);
                             var model = calibrated ?? trained;
                             var metrics = ml.TransferLearning().EvaluateZeroShot(model.Transform(modelInput), "Label", k: 2, seenClasses: mode == ZeroShotMode.Generalized ? seen : null);
@@ -204,11 +204,5 @@ internal static class ZeroShotBenchmark
         double mean = values.Average();
         double sd = values.Length < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
         return $"{mean:P1} ± {sd:P1}";
-    }
-
-    private static void Add(Dictionary<string, List<double>> table, string key, double value)
-    {
-        if (!table.TryGetValue(key, out var list)) table[key] = list = [];
-        list.Add(value);
     }
 }
