@@ -111,7 +111,8 @@ public sealed partial class TransferLearningCatalog
     /// <paramref name="unlabelledRows"/> go to an unseen candidate. No labels and no stand-in classes are
     /// needed, only the share of unseen-class rows expected among those rows; it is as wrong as that
     /// expectation is. Use it when the rows to score are at hand (a batch to label) and the class-split
-    /// calibration's penalty does not carry over to the real unseen classes. The penalty it chose, on
+    /// calibration's penalty does not carry over to the real unseen classes. The stacking is Chao et
+    /// al.'s; choosing its penalty by the share of rows is this package's own. The penalty it chose, on
     /// top of the model's own, is <see cref="CalibratedStacking.SeenClassPenalty(NetworkTransformer)"/>
     /// of the result. The result saves and loads like any model; the input model is left as it was.
     /// Measured on Fashion-MNIST with 3 unseen classes (docs/benchmarks/zero-shot.md): at the true

@@ -93,7 +93,9 @@ internal static class AdaptCommand
             var labelMap = ml.Transforms.Conversion.MapValueToKey(ModelOutput.LabelKeyColumn, labelName).Fit(sourceData);
             var keyed = labelMap.Transform(combined);
 
-            IEstimator<ITransformer> pipeline = ml.Transforms.Concatenate("Features", featureColumns).Append(ml.Transforms.NormalizeMinMax("Features"));
+            // The same featurisation in front of the adapted model and of its source-only twin.
+            IEstimator<ITransformer> Featurize() => ml.Transforms.Concatenate("Features", featureColumns).Append(ml.Transforms.NormalizeMinMax("Features"));
+            var pipeline = Featurize();
             pipeline = r.GetValue(method) == Method.Dann
                 ? pipeline.Append(ml.TransferLearning().DomainAdversarial(dann))
                 : pipeline
@@ -122,8 +124,7 @@ internal static class AdaptCommand
                 var sourceOnly = ConsoleReport.WithProgress("Training the source-only model (λ = 0)", progress =>
                 {
                     twin.Progress = progress;
-                    return ml.Transforms.Concatenate("Features", featureColumns).Append(ml.Transforms.NormalizeMinMax("Features"))
-                        .Append(ml.TransferLearning().DomainAdversarial(twin)).Fit(keyed);
+                    return Featurize().Append(ml.TransferLearning().DomainAdversarial(twin)).Fit(keyed);
                 });
                 var comparison = ml.TransferLearning().CompareWithSourceOnly(model, sourceOnly, targetData);
                 AnsiConsole.MarkupLine($"Agreement with the source-only model on the {comparison.Rows} target rows: {comparison.Agreement:P1}; " +

@@ -13,6 +13,7 @@ namespace TransferLearning.ML.DomainAdaptation;
 /// right, so each of those rows the adapted model changes is likely a new error. A low
 /// <see cref="ConfidentAgreement"/> is the sign of negative transfer that no source-side figure
 /// shows (the adapted model can keep 98 % source accuracy and lose 40 points on the target).
+/// The check is this package's own (no paper defines it); it was measured before it was shipped.
 /// </summary>
 /// <param name="Rows">Target rows compared.</param>
 /// <param name="Agreement">Share of the rows where both models predict the same class.</param>
@@ -66,10 +67,7 @@ public sealed record SourceOnlyComparison(int Rows, double Agreement, double Con
     /// <summary>Each row's predicted class (highest score; the first among ties) and that score.</summary>
     private static (int Classes, int[] Predicted, float[] Confidence) Predictions(IDataView scored, string scoreColumnName, string model)
     {
-        var column = scored.Schema.GetColumnOrNull(scoreColumnName)
-            ?? throw new ArgumentException($"The {model} model's output has no Score column '{scoreColumnName}'.", model);
-        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType, Size: > 0 } vector || vector.ItemType != NumberDataViewType.Single)
-            throw new ArgumentException($"The {model} model's Score column '{scoreColumnName}' must be a known-size vector of Single, but is {column.Type}.", model);
+        var column = ColumnChecks.FloatVector(scored.Schema, scoreColumnName, $"The {model} model's Score");
         var predicted = new List<int>();
         var confidence = new List<float>();
         using var cursor = scored.GetRowCursor([column]);
@@ -84,6 +82,6 @@ public sealed record SourceOnlyComparison(int Rows, double Agreement, double Con
             predicted.Add(best);
             confidence.Add(scores[best]);
         }
-        return (vector.Size, predicted.ToArray(), confidence.ToArray());
+        return (((VectorDataViewType)column.Type).Size, predicted.ToArray(), confidence.ToArray());
     }
 }

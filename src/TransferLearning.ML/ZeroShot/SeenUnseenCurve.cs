@@ -51,10 +51,7 @@ internal static class SeenUnseenCurve
         double seenAccuracy = 0;
         foreach (var (scores, truth) in rows)
         {
-            int bestSeen = -1, bestUnseen = -1;
-            for (int c = 0; c < scores.Length; c++)
-                if (isSeen[c]) { if (bestSeen < 0 || scores[c] > scores[bestSeen]) bestSeen = c; }
-                else if (bestUnseen < 0 || scores[c] > scores[bestUnseen]) bestUnseen = c;
+            var (bestSeen, bestUnseen) = BestOfEach(scores, isSeen);
             bool truthSeen = seen.Contains(truth);
             double weight = 1.0 / (truthSeen ? seenRows[truth] * seenRows.Count : unseenRows[truth] * unseenRows.Count);
             double seenGain = truthSeen && candidates[bestSeen] == truth ? weight : 0;
@@ -80,6 +77,19 @@ internal static class SeenUnseenCurve
             points.Add(new(penalty, Math.Max(0, seenAccuracy), unseenAccuracy) { PredictedUnseenShare = (double)i / margins.Count, TrueUnseenShare = trueUnseenShare });
         }
         return points;
+    }
+
+    /// <summary>
+    /// A row's best seen and best unseen candidate (the first among ties): a penalty at or above
+    /// scores[bestSeen] − scores[bestUnseen], the row's margin, sends the row to its unseen candidate.
+    /// </summary>
+    public static (int BestSeen, int BestUnseen) BestOfEach(IReadOnlyList<float> scores, bool[] isSeen)
+    {
+        int bestSeen = -1, bestUnseen = -1;
+        for (int c = 0; c < scores.Count; c++)
+            if (isSeen[c]) { if (bestSeen < 0 || scores[c] > scores[bestSeen]) bestSeen = c; }
+            else if (bestUnseen < 0 || scores[c] > scores[bestUnseen]) bestUnseen = c;
+        return (bestSeen, bestUnseen);
     }
 
     /// <summary>Area under the curve with unseen accuracy on the x axis (AUSUC), by trapezoids.</summary>

@@ -53,12 +53,10 @@ internal static class UnseenShareCalibration
             while (cursor.MoveNext())
             {
                 get(ref values);
-                var scores = values.GetValues();
-                float bestSeen = float.NegativeInfinity, bestUnseen = float.NegativeInfinity;
-                for (int c = 0; c < scores.Length; c++)
-                    if (isSeen[c]) bestSeen = Math.Max(bestSeen, scores[c]);
-                    else bestUnseen = Math.Max(bestUnseen, scores[c]);
-                margins.Add(bestSeen - bestUnseen);
+                var scores = values.DenseValues().ToArray();
+                // The curve's own margin, so that the share chosen here is a point of the same seen-unseen curve.
+                var (bestSeen, bestUnseen) = SeenUnseenCurve.BestOfEach(scores, isSeen);
+                margins.Add(scores[bestSeen] - scores[bestUnseen]);
             }
         }
         if (margins.Count == 0) throw new ArgumentException("There are no rows to calibrate on: pass unlabelled rows like the ones the model will score.", nameof(rows));
